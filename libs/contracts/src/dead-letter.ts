@@ -1,0 +1,21 @@
+import { Topics } from './topics';
+
+/**
+ * The record written to the dead-letter topic. It keeps the original bytes
+ * (base64) and the source position so an operator can inspect, fix and replay.
+ */
+export interface DeadLetterRecord {
+  sourceTopic: string;
+  sourcePartition: number;
+  sourceOffset: string;
+  consumer: string;
+  code: string;
+  reason: string;
+  retryable: boolean;
+  originalKey: string | null;
+  originalValueBase64: string | null;
+  originalHeaders: Record<string, string>;
+  failedAt: string;
+}
+
+export const DEAD_LETTER_TOPIC = Topics.deadLetter;

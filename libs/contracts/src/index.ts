@@ -1,0 +1,10 @@
+import 'reflect-metadata';
+
+export * from './topics';
+export * from './envelope';
+export * from './errors';
+export * from './registry';
+export * from './validation';
+export * from './codec';
+export * from './dead-letter';
+export * from './events/access';

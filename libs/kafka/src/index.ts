@@ -1,0 +1,6 @@
+export * from './types';
+export * from './retry';
+export * from './kafka-bus';
+export * from './event-publisher';
+export * from './dead-letter-publisher';
+export * from './topics';

@@ -1,0 +1,55 @@
+/**
+ * Client-neutral record shapes. Nothing outside this library sees a kafkajs
+ * type, so the client can be replaced after measurement.
+ */
+export interface OutboundRecord {
+  topic: string;
+  key: string | null;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+  /** Milliseconds since the epoch; defaults to the time of sending. */
+  timestamp?: number;
+}
+
+export interface InboundRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: InboundRecord[];
+  /** Offset after the last record Kafka holds for this partition when the batch was fetched. */
+  highWatermark: string;
+}
+
+export interface BatchControl {
+  heartbeat(): Promise<void>;
+  isRunning(): boolean;
+  /** Marks records up to `offset` as processed so Kafka's group offset follows the authoritative one. */
+  resolveOffset(offset: string): void;
+}
+
+export type Assignment = Record<string, number[]>;
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Called after every rebalance with the partitions this member now owns. */
+  onAssigned?: (assignment: Assignment, seek: (topic: string, partition: number, offset: string) => void) => Promise<void> | void;
+  eachBatch: (batch: RecordBatch, control: BatchControl) => Promise<void>;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  low: string;
+  high: string;
+}

@@ -1,0 +1,36 @@
+import type { EventEnvelope } from '@estate/contracts';
+import type { PoolClient } from 'pg';
+
+/** A read-model table the rebuild check compares row by row. */
+export interface ReadModelTable {
+  name: string;
+  /** Columns left out of the comparison, such as a surrogate sequence. */
+  ignoreColumns?: string[];
+}
+
+/**
+ * A read model fed by events. `apply` receives a batch of new, deduplicated
+ * events in topic-partition order and must write them with set-based
+ * statements on the given client, inside the runner's transaction. It must
+ * be deterministic: the same events give the same rows, so a rebuild equals
+ * the live model.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly topics: readonly string[];
+  /** Event types this projection applies; any other type on its topics is skipped. */
+  readonly handles: readonly string[];
+  readonly tables: readonly ReadModelTable[];
+  apply(events: EventEnvelope[], context: ProjectionContext): Promise<void>;
+}
+
+export interface ProjectionContext {
+  client: PoolClient;
+  /** Postgres schema holding the read model; rebuilds pass a fresh one. */
+  schema: string;
+}
+
+/** Quotes a Postgres identifier; schema names come from config and rebuild commands. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

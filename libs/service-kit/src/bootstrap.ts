@@ -1,0 +1,52 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { collectDefaultMetrics } from 'prom-client';
+import { ErrorFilter } from './error.filter';
+import { runMigrations } from './migrations';
+import { PinoNestLogger } from './nest-logger';
+import { ServiceOptions } from './service-options';
+import { createValidationPipe } from './validation.pipe';
+
+const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * Migrates the service schema, then starts the Nest app on Fastify with the
+ * shared error shape, validation, OpenAPI at /openapi.json and /docs, and
+ * graceful shutdown on SIGTERM and SIGINT.
+ */
+export async function startService(options: ServiceOptions, appModule: DynamicModule): Promise<NestFastifyApplication> {
+  const { logger, config } = options;
+  logger.info({ httpPort: config.HTTP_PORT }, 'service starting');
+  collectDefaultMetrics({ prefix: 'estate_' });
+
+  const applied = await runMigrations(config.DATABASE_URL, options.schema, options.migrations);
+  logger.info({ schema: options.schema, applied }, 'migrations up to date');
+
+  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { logger: new PinoNestLogger(logger) });
+  app.useGlobalFilters(new ErrorFilter(logger));
+  app.useGlobalPipes(createValidationPipe());
+  setupOpenApi(app, options.name);
+  app.enableShutdownHooks();
+  await app.listen(config.HTTP_PORT, '0.0.0.0');
+  logger.info({ httpPort: config.HTTP_PORT }, 'service listening');
+  return app;
+}
+
+function setupOpenApi(app: INestApplication, name: string): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(`Estate ${name}`).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+}
+
+/** Runs `start` and exits with status 1 and one logged error if it fails. */
+export function main(options: Pick<ServiceOptions, 'logger' | 'name'>, start: () => Promise<unknown>): void {
+  start().catch((error: unknown) => {
+    options.logger.fatal({ err: error, service: options.name }, 'service failed to start');
+    process.exit(1);
+  });
+}

@@ -1,0 +1,51 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { AppError, ErrorBody, HTTP_STATUS } from './app-error';
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'invalid_argument',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+/** Maps every exception to the shared error body; unexpected ones are logged with the request id. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const [status, body] = this.toBody(exception, request);
+    void reply.status(status).header('content-type', 'application/json').send(body);
+  }
+
+  private toBody(exception: unknown, request: FastifyRequest): [number, ErrorBody] {
+    if (exception instanceof AppError) {
+      return [HTTP_STATUS[exception.code], { code: exception.code, message: exception.message, field: exception.field, retryable: exception.retryable }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse() as { message?: unknown; details?: ErrorBody['details'] };
+      const message = Array.isArray(response.message) ? response.message.join('; ') : String(response.message ?? exception.message);
+      const details = response.details;
+      return [status, { code: STATUS_CODES[status] ?? 'error', message, field: details?.[0]?.field, details, retryable: status === 503 || status === 429 }];
+    }
+    const statusCode = (exception as { statusCode?: number }).statusCode;
+    if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
+      // Fastify's own errors, such as a body over the size limit or malformed JSON.
+      return [statusCode, { code: STATUS_CODES[statusCode] ?? 'invalid_request', message: (exception as Error).message, retryable: false }];
+    }
+    this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'unhandled error');
+    return [500, { code: 'internal', message: 'internal error; the request id is in the service log', retryable: true }];
+  }
+}

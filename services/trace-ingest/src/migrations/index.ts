@@ -1,0 +1,8 @@
+import { accessDdl } from '@estate/access';
+import { projectionBookkeepingDdl } from '@estate/projection';
+import { sqlMigration } from '@estate/service-kit';
+
+/** Append-only: add a new migration for every schema change; never edit one that has shipped. */
+export const migrations = [
+  sqlMigration('Foundation1764806400000', (schema) => [...projectionBookkeepingDdl(schema), ...accessDdl(schema)]),
+];
