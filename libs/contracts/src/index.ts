@@ -8,3 +8,4 @@ export * from './validation';
 export * from './codec';
 export * from './dead-letter';
 export * from './events/access';
+export * from './events/spans';
