@@ -22,7 +22,9 @@ const swc = [
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
+  // Node 20 loads these ESM-only dependencies with require(); jest needs them compiled to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/.cache', '<rootDir>/dist'],
 };

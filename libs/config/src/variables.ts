@@ -34,7 +34,8 @@ export function integer(
 }
 
 export function port(description: string, defaultPort: number): VariableSpec<number> {
-  return integer(description, { default: String(defaultPort), min: 1, max: 65535 });
+  // 0 asks the OS for a free port, which tests use to run services side by side.
+  return integer(description, { default: String(defaultPort), min: 0, max: 65535 });
 }
 
 export function boolean(description: string, defaultValue: boolean): VariableSpec<boolean> {

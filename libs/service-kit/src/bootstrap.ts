@@ -1,5 +1,6 @@
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { collectDefaultMetrics } from 'prom-client';
@@ -30,6 +31,14 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
   app.useGlobalPipes(createValidationPipe());
   setupOpenApi(app, options.name);
   app.enableShutdownHooks();
+  if (options.grpc) {
+    if (config.GRPC_PORT === undefined) throw new Error(`${options.name} serves gRPC but its config has no GRPC_PORT`);
+    app.connectMicroservice<MicroserviceOptions>({
+      transport: Transport.GRPC,
+      options: { url: `0.0.0.0:${config.GRPC_PORT}`, package: options.grpc.packages, protoPath: options.grpc.protoPaths, loader: { keepCase: true, longs: String } },
+    });
+    await app.startAllMicroservices();
+  }
   await app.listen(config.HTTP_PORT, '0.0.0.0');
   logger.info({ httpPort: config.HTTP_PORT }, 'service listening');
   return app;

@@ -30,7 +30,7 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
         schema: this.options.schema,
         projection,
         logger: this.logger,
-        groupId: `estate.${this.options.name}.${projection.name}`,
+        groupId: `${this.options.consumerGroupPrefix ?? `estate.${this.options.name}`}.${projection.name}`,
       });
       await runner.start();
       this.runners.push(runner);

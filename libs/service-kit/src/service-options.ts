@@ -23,6 +23,10 @@ export interface ServiceOptions {
   migrations: MigrationClass[];
   /** Read models this service keeps, besides the access model every service keeps. */
   projections?: Projection[];
+  /** Consumer groups are `<prefix>.<projection>`; defaults to `estate.<name>`. Tests pass a unique one. */
+  consumerGroupPrefix?: string;
+  /** gRPC API served on GRPC_PORT through Nest's microservice transport. */
+  grpc?: { packages: string[]; protoPaths: string[] };
   /** Maximum HTTP request body in bytes. */
   bodyLimit?: number;
 }

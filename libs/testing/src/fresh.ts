@@ -14,9 +14,13 @@ export async function freshTopic(bus: KafkaBus, prefix: string, partitions = 3):
   return name;
 }
 
+export function freshSchemaName(prefix: string): string {
+  return `t_${prefix}_${uniqueSuffix()}`.toLowerCase();
+}
+
 /** Creates an empty Postgres schema used by one test only. */
 export async function freshSchema(pool: Pool, prefix: string): Promise<string> {
-  const name = `t_${prefix}_${uniqueSuffix()}`.toLowerCase();
+  const name = freshSchemaName(prefix);
   await pool.query(`CREATE SCHEMA ${ident(name)}`);
   return name;
 }

@@ -1,0 +1,62 @@
+import { KafkaBus } from '@estate/kafka';
+import { createLogger } from '@estate/telemetry';
+import { issueTestKeys, RunningService, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
+import { appModule, migrations } from './app.module';
+
+jest.setTimeout(90_000);
+
+describe('API keys through the inventory service', () => {
+  const infra = testInfrastructure();
+  const bus = new KafkaBus({ clientId: 'access-test', brokers: infra.kafkaBrokers }, createLogger('access-test', 'warn'));
+  let service: RunningService;
+
+  beforeAll(async () => {
+    service = await startServiceForTest('inventory', { migrations }, appModule);
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await bus.close();
+  });
+
+  const call = (path: string, key: string | undefined, init: RequestInit = {}) =>
+    fetch(`${service.baseUrl}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    });
+
+  it('reports ready when Kafka and Postgres answer', async () => {
+    const response = await call('/health/ready', undefined);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', kafka: 'ok' } });
+  });
+
+  it('issues, enforces and revokes keys per tenant and role', async () => {
+    const tenantId = `t-${uniqueSuffix()}`;
+    const keys = await issueTestKeys(bus, tenantId, ['admin', 'finops']);
+    const body = JSON.stringify({ role: 'security', label: 'security lead' });
+
+    const created = await waitFor(
+      'admin key accepted',
+      () => call('/v1/api-keys', keys.admin.key, { method: 'POST', body }),
+      (r) => r.status !== 401,
+    );
+    expect(created.status).toBe(201);
+    const issued = (await created.json()) as { keyId: string; apiKey: string };
+    expect(issued.apiKey).toMatch(/^est_/);
+
+    const forbidden = await call('/v1/api-keys', keys.finops.key, { method: 'POST', body });
+    expect(forbidden.status).toBe(403);
+    expect((await forbidden.json()).code).toBe('forbidden');
+
+    const invalid = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ role: 'wizard', label: '' }) });
+    expect(invalid.status).toBe(400);
+    const problem = (await invalid.json()) as { code: string; details: Array<{ field: string }> };
+    expect(problem.code).toBe('invalid_argument');
+    expect(problem.details.map((d) => d.field).sort()).toEqual(['label', 'role']);
+
+    const revoke = await call(`/v1/api-keys/${keys.finops.keyId}`, keys.admin.key, { method: 'DELETE', body: JSON.stringify({ reason: 'left the team' }) });
+    expect(revoke.status).toBe(202);
+    await waitFor('revoked key rejected', async () => (await call('/v1/api-keys', keys.finops.key, { method: 'POST', body })).status, (s) => s === 401, { timeoutMs: 20_000 });
+  });
+});
