@@ -9,3 +9,4 @@ export * from './codec';
 export * from './dead-letter';
 export * from './events/access';
 export * from './events/spans';
+export * from './events/observations';

@@ -47,7 +47,7 @@ describe('API keys through the inventory service', () => {
 
     const forbidden = await call('/v1/api-keys', keys.finops.key, { method: 'POST', body });
     expect(forbidden.status).toBe(403);
-    expect((await forbidden.json()).code).toBe('forbidden');
+    expect(((await forbidden.json()) as { code: string }).code).toBe('forbidden');
 
     const invalid = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ role: 'wizard', label: '' }) });
     expect(invalid.status).toBe(400);
