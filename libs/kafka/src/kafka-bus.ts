@@ -214,6 +214,8 @@ export class KafkaBus {
 
   private logClientEntry(entry: LogEntry): void {
     const { message, ...rest } = entry.log;
+    // Retries are bounded on purpose (see connectProducer); the client warns about it on every connect.
+    if (message.startsWith('Limiting retries for the idempotent producer')) return;
     const fields = { kafkaNamespace: entry.namespace, ...rest };
     if (entry.level === logLevel.ERROR) this.logger.error(fields, message);
     else this.logger.warn(fields, message);

@@ -17,13 +17,11 @@ import {
   waitFor,
 } from '@estate/testing';
 import { Pool } from 'pg';
-import { ident } from './projection';
-import { rebuildAndCompare } from './rebuild';
-import { ProjectionRunner } from './runner';
+import { ident, rebuildAndCompare, ProjectionRunner } from '@estate/projection';
 
 jest.setTimeout(180_000);
 
-const WORKER = path.join(__dirname, '../../testing/src/counter-worker.ts');
+const WORKER = path.join(__dirname, '../../libs/testing/src/counter-worker.ts');
 const TENANT = 'tenant-a';
 
 describe('projection runner against Kafka and Postgres', () => {
@@ -46,7 +44,7 @@ describe('projection runner against Kafka and Postgres', () => {
 
   function startWorker(topic: string, schema: string, groupId: string, crashInBatch = 0): ChildProcess {
     return spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', WORKER], {
-      cwd: path.join(__dirname, '../../..'),
+      cwd: path.join(__dirname, '../..'),
       env: { ...process.env, TOPIC: topic, SCHEMA: schema, GROUP_ID: groupId, CRASH_IN_BATCH: String(crashInBatch) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
