@@ -10,3 +10,5 @@ export * from './dead-letter';
 export * from './events/access';
 export * from './events/spans';
 export * from './events/observations';
+export * from './events/policy';
+export * from './events/approvals';
