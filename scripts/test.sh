@@ -25,7 +25,7 @@ report="$(mktemp)"
 npx jest --maxWorkers=2 --json --outputFile="$report" "$@" || status=1
 
 node -e '
-  const r = require(process.argv[1]);
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
 ' "$report" || { echo "tests: 0 passed, 1 failed"; status=1; }
 rm -f "$report"

@@ -41,7 +41,8 @@ export class ProjectionHost implements OnApplicationBootstrap, BeforeApplication
     this.logger.info({ signal }, 'shutting down: stopping projections');
     await Promise.all(this.runners.map((r) => r.stop()));
     await this.bus.close();
+    this.logger.info('kafka connections closed');
     await this.pool.end();
-    this.logger.info('kafka and postgres connections closed');
+    this.logger.info('postgres pool closed');
   }
 }

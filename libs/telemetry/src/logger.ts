@@ -4,10 +4,11 @@ import pino, { Logger } from 'pino';
 /**
  * Structured JSON logger. Every line carries the service name and, inside a
  * traced operation, its trace and span ids. Authorization headers and API
- * keys are redacted wherever they appear in logged objects.
+ * keys are redacted wherever they appear in logged objects. Writes are
+ * synchronous so the last lines before an exit or a crash are not lost.
  */
 export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+  const options: pino.LoggerOptions = {
     level,
     base: { service: `estate-${service}` },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -21,5 +22,6 @@ export function createLogger(service: string, level = 'info'): Logger {
       const context = span.spanContext();
       return { trace_id: context.traceId, span_id: context.spanId };
     },
-  });
+  };
+  return pino(options, pino.destination({ dest: 1, sync: true }));
 }
