@@ -19,6 +19,21 @@ const swc = [
   },
 ];
 
+// `jest --selectProjects int services/x` parses the path as a second project
+// name and would run every test of the tier. Values after --selectProjects
+// that are not tier names are taken as path filters instead.
+const TIERS = ['unit', 'int'];
+function pathFiltersFromArgv(argv) {
+  const start = argv.indexOf('--selectProjects');
+  if (start < 0) return [];
+  const filters = [];
+  for (let i = start + 1; i < argv.length && !argv[i].startsWith('-'); i++) {
+    if (!TIERS.includes(argv[i])) filters.push(argv[i].replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  }
+  return filters;
+}
+const pathFilters = pathFiltersFromArgv(process.argv);
+
 const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
@@ -27,6 +42,7 @@ const base = {
   transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/.cache', '<rootDir>/dist'],
+  testPathIgnorePatterns: ['/node_modules/', ...(pathFilters.length ? [`^(?!.*(?:${pathFilters.join('|')}))`] : [])],
 };
 
 module.exports = {
