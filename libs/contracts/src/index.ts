@@ -12,3 +12,4 @@ export * from './events/spans';
 export * from './events/observations';
 export * from './events/policy';
 export * from './events/approvals';
+export * from './events/inventory';

@@ -1,12 +1,48 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AccessAdminController, ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import { AccessAdminController, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { AssetCommands } from './assets/asset-commands';
+import { AssetQueries } from './assets/asset-queries';
+import { AssetsController } from './assets/assets.controller';
+import { ReachController } from './reach/reach.controller';
+import { ReachIndex } from './reach/reach-index';
+import { RelationshipCommands } from './relationships/relationship-commands';
+import { RelationshipsController } from './relationships/relationships.controller';
+import { InventoryProjection } from './store/inventory-projection';
+import { storeProviders } from './store/store.providers';
 
 export { migrations } from './migrations';
+
+/** The read models the inventory keeps; pass them as `projections` in the service options. */
+export function inventoryProjections() {
+  return [new InventoryProjection()];
+}
 
 @Module({})
 export class AppModule {}
 
 /** The inventory also hosts API-key administration, since it is the registry of the estate. */
 export function appModule(options: ServiceOptions): DynamicModule {
-  return { module: AppModule, imports: [ServiceKitModule.forRoot(options)], controllers: [AccessAdminController] };
+  const projection = options.projections?.find((p): p is InventoryProjection => p instanceof InventoryProjection);
+  return {
+    module: AppModule,
+    imports: [ServiceKitModule.forRoot(options)],
+    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController],
+    providers: [
+      ...storeProviders,
+      AssetCommands,
+      AssetQueries,
+      RelationshipCommands,
+      {
+        provide: ReachIndex,
+        inject: [PG_POOL, SERVICE_OPTIONS, SERVICE_LOGGER],
+        useFactory: (pool: Pool, serviceOptions: ServiceOptions, logger: Logger) => {
+          const index = new ReachIndex(pool, serviceOptions, logger);
+          projection?.onTenantsChanged((tenants) => index.invalidate(tenants));
+          return index;
+        },
+      },
+    ],
+  };
 }

@@ -1,0 +1,45 @@
+import { Role } from '@estate/contracts';
+import { KafkaBus } from '@estate/kafka';
+import { createLogger } from '@estate/telemetry';
+import { issueTestKeys, RunningService, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
+import { appModule, inventoryProjections, migrations } from '../src/app.module';
+
+export interface InventoryTestContext {
+  service: RunningService;
+  bus: KafkaBus;
+  tenantId: string;
+  keys: Record<string, { key: string; keyId: string }>;
+  call: (path: string, init?: { method?: string; body?: unknown; role?: Role }) => Promise<{ status: number; body: any }>;
+  stop: () => Promise<void>;
+}
+
+/** Starts the inventory in a fresh schema with a fresh tenant and waits until its keys are accepted. */
+export async function startInventory(roles: Role[] = ['platform', 'security', 'finops']): Promise<InventoryTestContext> {
+  const infra = testInfrastructure();
+  const bus = new KafkaBus({ clientId: `inventory-test-${uniqueSuffix()}`, brokers: infra.kafkaBrokers }, createLogger('inventory-test', 'warn'));
+  const service = await startServiceForTest('inventory', { migrations, projections: inventoryProjections() }, appModule);
+  const tenantId = `t-${uniqueSuffix()}`;
+  const keys = await issueTestKeys(bus, tenantId, roles);
+  const call: InventoryTestContext['call'] = async (path, init = {}) => {
+    const response = await fetch(`${service.baseUrl}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[init.role ?? roles[0]].key}` },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  await waitFor('test keys accepted', () => call('/v1/assets'), (r) => r.status !== 401);
+  return {
+    service, bus, tenantId, keys, call,
+    stop: async () => {
+      await service.stop();
+      await bus.close();
+    },
+  };
+}
+
+/** Waits until the read model shows the asset at least at `version`. */
+export function waitForAsset(ctx: InventoryTestContext, assetId: string, version = 1) {
+  return waitFor(`asset ${assetId} at version ${version}`, () => ctx.call(`/v1/assets/${assetId}`), (r) => r.status === 200 && r.body.version >= version);
+}
