@@ -1,11 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import { TraceImportController } from './import/trace-import.controller';
+import { OtlpReceivers, spanIngestorProvider, TRACE_INGEST_SETTINGS } from './otlp/otlp-receivers';
+import { TraceQueries } from './query/trace-queries';
+import { TracesController } from './query/traces.controller';
+import { ControlProjection } from './records/control-projection';
+import { TraceProjection } from './records/trace-projection';
+import { TraceIngestSettings } from './settings';
 
 export { migrations } from './migrations';
 
 @Module({})
 export class AppModule {}
 
-export function appModule(options: ServiceOptions): DynamicModule {
-  return { module: AppModule, imports: [ServiceKitModule.forRoot(options)] };
+/** The read models this service keeps, on the topics the settings name. */
+export function traceProjections(settings: TraceIngestSettings) {
+  return [new TraceProjection([settings.topics.spans]), new ControlProjection([settings.topics.policyDecisions, settings.topics.approvalEvents])];
+}
+
+export function appModule(options: ServiceOptions, settings: TraceIngestSettings): DynamicModule {
+  return {
+    module: AppModule,
+    imports: [ServiceKitModule.forRoot(options)],
+    controllers: [TracesController, TraceImportController],
+    providers: [{ provide: TRACE_INGEST_SETTINGS, useValue: settings }, spanIngestorProvider(), OtlpReceivers, TraceQueries],
+  };
 }

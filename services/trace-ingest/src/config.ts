@@ -1,4 +1,4 @@
-import { commonServiceSchema } from '@estate/config';
+import { commonServiceSchema, integer, port, text } from '@estate/config';
 
 export const SERVICE_NAME = 'trace-ingest';
 export const SERVICE_SCHEMA = 'trace_ingest';
@@ -6,4 +6,19 @@ export const SERVICE_SCHEMA = 'trace_ingest';
 /** Every variable the trace-ingest service reads, validated together at start. */
 export const configSchema = {
   ...commonServiceSchema({ httpPort: 3004 }),
+  OTLP_HTTP_PORT: port('Port of the OTLP/HTTP receiver (POST /v1/traces)', 4318),
+  OTLP_GRPC_PORT: port('Port of the OTLP/gRPC receiver (TraceService/Export)', 4317),
+  OTLP_MAX_BODY_BYTES: integer('Maximum OTLP request body in bytes, after gzip decompression', { default: String(8 * 1024 * 1024), min: 1024 }),
+  OTLP_MAX_SPANS_PER_REQUEST: integer('Maximum spans in one OTLP request; larger requests are rejected whole', { default: '10000', min: 1, max: 10000 }),
+  OTLP_MAX_ATTRIBUTES_PER_SPAN: integer('Maximum attributes on one span; a span with more is rejected', { default: '256', min: 1 }),
+  OTLP_MAX_ATTRIBUTE_VALUE_LENGTH: integer('Maximum characters of one string attribute value; longer values are truncated with a marker', {
+    default: '16384',
+    min: 64,
+  }),
+  TRACE_REDACTION: {
+    ...text(
+      'JSON list of {"tenantId"?, "environment"?} rules; message content of spans matching a rule has PII and secrets redacted before it is stored. Unset disables redaction',
+    ),
+    required: false,
+  },
 };

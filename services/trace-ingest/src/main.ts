@@ -1,10 +1,24 @@
 import { config } from './instrument';
 import { main, startService } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
-import { appModule, migrations } from './app.module';
+import { appModule, migrations, traceProjections } from './app.module';
 import { SERVICE_NAME, SERVICE_SCHEMA } from './config';
+import { parseRedactionRules } from './ingest/redaction';
+import { DEFAULT_TOPICS, TraceIngestSettings } from './settings';
 
 const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
-const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations };
+const settings: TraceIngestSettings = {
+  otlpHttpPort: config.OTLP_HTTP_PORT,
+  otlpGrpcPort: config.OTLP_GRPC_PORT,
+  limits: {
+    maxBodyBytes: config.OTLP_MAX_BODY_BYTES,
+    maxSpansPerRequest: config.OTLP_MAX_SPANS_PER_REQUEST,
+    maxAttributesPerSpan: config.OTLP_MAX_ATTRIBUTES_PER_SPAN,
+    maxAttributeValueLength: config.OTLP_MAX_ATTRIBUTE_VALUE_LENGTH,
+  },
+  redaction: parseRedactionRules(config.TRACE_REDACTION),
+  topics: DEFAULT_TOPICS,
+};
+const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations, projections: traceProjections(settings), bodyLimit: config.OTLP_MAX_BODY_BYTES };
 
-main(options, () => startService(options, appModule(options)));
+main(options, () => startService(options, appModule(options, settings)));

@@ -32,6 +32,8 @@ export const AssetObservedV1 = defineEvent({
   type: 'trace.asset.observed',
   version: 1,
   topic: Topics.runtimeObservations,
+  // Tests write to per-run copies (`<topic>.<suffix>`) so they never replay shared history.
+  acceptsTopic: (topic) => topic.startsWith(`${Topics.runtimeObservations}.`),
   payload: AssetObserved,
   partitionKey: (p) => `${p.kind}:${p.name}`,
   description: 'Runtime telemetry showed an asset in use, with first and last seen times in the observed window.',

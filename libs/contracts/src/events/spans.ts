@@ -112,6 +112,8 @@ export const SpansRecordedV1 = defineEvent({
   type: 'trace.spans.recorded',
   version: 1,
   topic: Topics.spans,
+  // Tests and benchmarks write to per-run copies (`<topic>.<suffix>`) so they never replay shared history.
+  acceptsTopic: (topic) => topic.startsWith(`${Topics.spans}.`),
   payload: SpansRecorded,
   partitionKey: (p) => p.traceId,
   description: 'Canonical spans of one trace, accepted by a receiver or a file import.',

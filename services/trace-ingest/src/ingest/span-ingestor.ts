@@ -1,0 +1,116 @@
+import { AssetObservedV1, CanonicalSpan, createEnvelope, encodeEvent, SpansRecorded, SpansRecordedV1 } from '@estate/contracts';
+import { inheritContext, normaliseSpan, SpanInput } from '@estate/genai-conventions';
+import { isRetryableKafkaError, KafkaBus, OutboundRecord } from '@estate/kafka';
+import { AppError } from '@estate/service-kit';
+import type { Logger } from 'pino';
+import type { DecodedBatch, RejectedSpan } from '../otlp/decoded';
+import type { TraceIngestSettings } from '../settings';
+import { spanLimitProblem, truncateLongValues } from './limits';
+import { observeAssets } from './observations';
+import { redactionApplies, redactSpan } from './redaction';
+
+export type SpanSource = SpansRecorded['source'];
+
+export interface IngestResult {
+  accepted: number;
+  rejected: RejectedSpan[];
+}
+
+/** Kafka's default maximum record is 1 MiB; events stay below it with room for the envelope. */
+const MAX_EVENT_BYTES = 900 * 1024;
+const PRODUCER = 'trace-ingest';
+
+/**
+ * Turns decoded spans into canonical spans and appends them durably: one
+ * `trace.spans.recorded` event per trace per request (split only when the
+ * event would exceed the record size limit), and one `trace.asset.observed`
+ * event per asset seen. It resolves only after Kafka has acknowledged every
+ * record from all in-sync replicas, so a success the client sees survives a
+ * crash, and a failure makes the client retry the whole request.
+ */
+export class SpanIngestor {
+  constructor(
+    private readonly bus: KafkaBus,
+    private readonly settings: TraceIngestSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  async ingest(tenantId: string, source: SpanSource, batch: DecodedBatch): Promise<IngestResult> {
+    const total = batch.spans.length + batch.rejected.length;
+    const { limits } = this.settings;
+    if (total > limits.maxSpansPerRequest) {
+      throw new AppError(
+        'payload_too_large',
+        `request has ${total} spans; the limit is ${limits.maxSpansPerRequest} per request. Send smaller batches (for example lower the exporter's maximum batch size)`,
+        'spans',
+      );
+    }
+
+    const rejected = [...batch.rejected];
+    const spans: CanonicalSpan[] = [];
+    for (const input of batch.spans) {
+      const problem = spanLimitProblem(input, limits);
+      if (problem) {
+        rejected.push({ path: `span ${input.spanId}`, reason: problem });
+        continue;
+      }
+      spans.push(this.prepare(tenantId, input));
+    }
+
+    inheritContext(spans);
+    const records = this.encode(tenantId, source, spans, rejected);
+    await this.append(records, tenantId, spans.length);
+    return { accepted: total - rejected.length, rejected };
+  }
+
+  private prepare(tenantId: string, input: SpanInput): CanonicalSpan {
+    const environment = [input.attributes, input.resource]
+      .map((a) => a['estate.environment'] ?? a['deployment.environment.name'] ?? a['deployment.environment'])
+      .find((v) => typeof v === 'string') as string | undefined;
+    if (redactionApplies(this.settings.redaction, tenantId, environment)) redactSpan(input);
+    truncateLongValues(input, this.settings.limits.maxAttributeValueLength);
+    return normaliseSpan(input);
+  }
+
+  private encode(tenantId: string, source: SpanSource, spans: CanonicalSpan[], rejected: RejectedSpan[]): OutboundRecord[] {
+    const byTrace = new Map<string, CanonicalSpan[]>();
+    for (const span of spans) {
+      const list = byTrace.get(span.traceId);
+      if (list) list.push(span);
+      else byTrace.set(span.traceId, [span]);
+    }
+    const records: OutboundRecord[] = [];
+    for (const [traceId, traceSpans] of byTrace) {
+      records.push(...this.encodeTrace(tenantId, source, traceId, traceSpans, rejected));
+    }
+    const oversized = new Set(rejected.map((r) => r.path));
+    for (const observed of observeAssets(spans.filter((s) => !oversized.has(`span ${s.spanId}`)))) {
+      const envelope = createEnvelope({ type: AssetObservedV1.type, schemaVersion: 1, tenantId, producer: PRODUCER, key: AssetObservedV1.partitionKey(observed), payload: observed, correlationId: observed.exampleTraceId });
+      records.push({ ...encodeEvent(envelope), topic: this.settings.topics.observations });
+    }
+    return records;
+  }
+
+  /** Encodes one trace's spans, halving the group until each event fits in a Kafka record; a single span too large is rejected. */
+  private encodeTrace(tenantId: string, source: SpanSource, traceId: string, spans: CanonicalSpan[], rejected: RejectedSpan[]): OutboundRecord[] {
+    const payload: SpansRecorded = { traceId, source, spans };
+    const envelope = createEnvelope({ type: SpansRecordedV1.type, schemaVersion: 1, tenantId, producer: PRODUCER, key: traceId, payload, correlationId: traceId });
+    const record = { ...encodeEvent(envelope), topic: this.settings.topics.spans };
+    if (record.value.length <= MAX_EVENT_BYTES) return [record];
+    if (spans.length === 1) {
+      rejected.push({ path: `span ${spans[0].spanId}`, reason: `span is ${record.value.length} bytes after truncation; the limit is ${MAX_EVENT_BYTES}. Lower its attribute count or sizes` });
+      return [];
+    }
+    const middle = Math.ceil(spans.length / 2);
+    return [...this.encodeTrace(tenantId, source, traceId, spans.slice(0, middle), rejected), ...this.encodeTrace(tenantId, source, traceId, spans.slice(middle), rejected)];
+  }
+
+  private async append(records: OutboundRecord[], tenantId: string, spans: number): Promise<void> {
+    try {
+      await this.bus.send(records);
+    } catch (error) {
+      this.logger.error({ err: error, tenantId, spans, records: records.length, retryable: isRetryableKafkaError(error) }, 'appending spans to kafka failed; the client is told to retry');
+      throw new AppError('unavailable', 'spans could not be stored durably right now; retry the request with backoff', undefined, true);
+    }
+  }
+}

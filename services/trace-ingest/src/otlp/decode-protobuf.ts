@@ -1,0 +1,127 @@
+import type { Attributes, AttributeValue, SpanInput } from '@estate/genai-conventions';
+import type Long from 'long';
+import { DecodedBatch, MalformedPayloadError, parentOrUndefined, spanIdentityProblem } from './decoded';
+import { ExportTraceServiceRequest } from './otlp-schema';
+
+interface PbKeyValue {
+  key: string;
+  value?: PbAnyValue | null;
+}
+interface PbAnyValue {
+  value?: string;
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: Long | number;
+  doubleValue?: number;
+  arrayValue?: { values?: PbAnyValue[] };
+  kvlistValue?: { values?: PbKeyValue[] };
+  bytesValue?: Uint8Array;
+}
+interface PbSpan {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  parentSpanId: Uint8Array;
+  name: string;
+  kind: number;
+  startTimeUnixNano: Long | number;
+  endTimeUnixNano: Long | number;
+  attributes?: PbKeyValue[];
+  events?: Array<{ timeUnixNano: Long | number; name: string; attributes?: PbKeyValue[] }>;
+  status?: { code?: number; message?: string } | null;
+}
+interface PbRequest {
+  resourceSpans?: Array<{
+    resource?: { attributes?: PbKeyValue[] } | null;
+    scopeSpans?: Array<{ scope?: { name?: string; version?: string } | null; spans?: PbSpan[] }>;
+  }>;
+}
+
+/** Decodes an OTLP `ExportTraceServiceRequest` in protobuf encoding. */
+export function decodeProtobufRequest(body: Uint8Array): DecodedBatch {
+  let request: PbRequest;
+  try {
+    request = ExportTraceServiceRequest.decode(body) as unknown as PbRequest;
+  } catch (error) {
+    throw new MalformedPayloadError(`body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
+  }
+  const batch: DecodedBatch = { spans: [], rejected: [] };
+  (request.resourceSpans ?? []).forEach((resourceSpans, r) => {
+    const resource = toAttributes(resourceSpans.resource?.attributes);
+    (resourceSpans.scopeSpans ?? []).forEach((scopeSpans, s) => {
+      const scope = scopeSpans.scope?.name ? { name: scopeSpans.scope.name, version: scopeSpans.scope.version || undefined } : undefined;
+      (scopeSpans.spans ?? []).forEach((pb, i) => {
+        const span = toSpanInput(pb, resource, scope);
+        const problem = spanIdentityProblem(span);
+        if (problem) batch.rejected.push({ path: `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, reason: problem });
+        else batch.spans.push(span);
+      });
+    });
+  });
+  return batch;
+}
+
+function toSpanInput(pb: PbSpan, resource: Attributes, scope: SpanInput['scope']): SpanInput {
+  const span: SpanInput = {
+    traceId: hex(pb.traceId),
+    spanId: hex(pb.spanId),
+    parentSpanId: parentOrUndefined(hex(pb.parentSpanId)),
+    name: pb.name,
+    kind: pb.kind,
+    startTimeUnixNano: nanos(pb.startTimeUnixNano),
+    endTimeUnixNano: nanos(pb.endTimeUnixNano),
+    statusCode: pb.status?.code ?? 0,
+    statusMessage: pb.status?.message || undefined,
+    attributes: toAttributes(pb.attributes),
+    events: (pb.events ?? []).map((e) => ({ name: e.name, timeUnixNano: nanos(e.timeUnixNano), attributes: toAttributes(e.attributes) })),
+    resource,
+    scope,
+  };
+  return span;
+}
+
+function hex(bytes: Uint8Array | undefined): string {
+  return bytes && bytes.length > 0 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex') : '';
+}
+
+function nanos(value: Long | number | undefined): string {
+  if (value === undefined || value === null) return '0';
+  // fixed64 is unsigned; Long's toString honours its `unsigned` flag.
+  return typeof value === 'number' ? String(value) : value.toString();
+}
+
+export function toAttributes(list: PbKeyValue[] | undefined): Attributes {
+  const attributes: Attributes = {};
+  for (const kv of list ?? []) attributes[kv.key] = toValue(kv.value);
+  return attributes;
+}
+
+function toValue(value: PbAnyValue | null | undefined): AttributeValue {
+  if (!value) return null;
+  switch (value.value) {
+    case 'stringValue':
+      return value.stringValue ?? '';
+    case 'boolValue':
+      return value.boolValue ?? false;
+    case 'intValue':
+      return intValue(value.intValue);
+    case 'doubleValue':
+      return value.doubleValue ?? 0;
+    case 'arrayValue':
+      return (value.arrayValue?.values ?? []).map(toValue);
+    case 'kvlistValue':
+      return toAttributes(value.kvlistValue?.values);
+    case 'bytesValue':
+      return Buffer.from(value.bytesValue ?? []).toString('base64');
+    default:
+      return null;
+  }
+}
+
+/** int64 attributes become numbers when exact, decimal strings otherwise. */
+function intValue(value: Long | number | undefined): number | string {
+  if (value === undefined) return 0;
+  if (typeof value === 'number') return value;
+  const text = value.toString();
+  const asNumber = Number(text);
+  return Number.isSafeInteger(asNumber) ? asNumber : text;
+}

@@ -1,0 +1,43 @@
+import type { SpanInput } from '@estate/genai-conventions';
+
+/** A span the decoder could not read, with where it sits in the request and why. */
+export interface RejectedSpan {
+  path: string;
+  reason: string;
+}
+
+/** The spans of one request: readable ones, and rejected ones that the partial-success response counts. */
+export interface DecodedBatch {
+  spans: SpanInput[];
+  rejected: RejectedSpan[];
+}
+
+/** The payload cannot be read at all; nothing of it is accepted. */
+export class MalformedPayloadError extends Error {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'MalformedPayloadError';
+  }
+}
+
+export const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
+export const HEX_SPAN_ID = /^[0-9a-f]{16}$/;
+const ZERO_TRACE_ID = '0'.repeat(32);
+const ZERO_SPAN_ID = '0'.repeat(16);
+
+/** Checks the identity OTLP requires of a span; returns the reason it is unusable, if any. */
+export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>): string | undefined {
+  if (!HEX_TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return `traceId "${span.traceId}" must be 16 non-zero bytes (32 hex characters)`;
+  if (!HEX_SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
+  if (!/^\d{1,20}$/.test(span.startTimeUnixNano)) return `startTimeUnixNano "${span.startTimeUnixNano}" must be an unsigned integer of nanoseconds`;
+  if (!/^\d{1,20}$/.test(span.endTimeUnixNano)) return `endTimeUnixNano "${span.endTimeUnixNano}" must be an unsigned integer of nanoseconds`;
+  return undefined;
+}
+
+/** An empty or all-zero parent id means the span is a root. */
+export function parentOrUndefined(hex: string | undefined): string | undefined {
+  return hex && hex !== ZERO_SPAN_ID ? hex : undefined;
+}

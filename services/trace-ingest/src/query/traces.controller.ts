@@ -1,0 +1,64 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@estate/access';
+import { CurrentPrincipal } from '@estate/service-kit';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { TraceQueries } from './trace-queries';
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+class TraceIdParams {
+  @Matches(TRACE_ID, { message: 'traceId must be 32 lowercase hex characters' }) traceId!: string;
+}
+
+export class TraceSearchQuery {
+  /** Inclusive lower bound on the trace's start time (ISO 8601). */
+  @IsOptional() @IsISO8601() from?: string;
+  /** Exclusive upper bound on the trace's start time (ISO 8601). */
+  @IsOptional() @IsISO8601() to?: string;
+  @IsOptional() @IsString() service?: string;
+  @IsOptional() @IsString() environment?: string;
+  @IsOptional() @IsString() workflow?: string;
+  @IsOptional() @IsString() agent?: string;
+  @IsOptional() @IsString() model?: string;
+  @IsOptional() @IsString() tool?: string;
+  @IsOptional() @IsIn(['unset', 'ok', 'error']) status?: string;
+  /** `key=value`; repeat the parameter to require several attributes. */
+  @IsOptional()
+  @Transform(({ value }) => (Array.isArray(value) ? value : [value]))
+  @Matches(/^[^=]+=.*$/, { each: true, message: 'attribute must be key=value' })
+  attribute?: string[];
+  @IsOptional() @Transform(({ value }) => Number(value)) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional() @IsString() cursor?: string;
+}
+
+/** The trace record: one trace as a tree, search, and the control story of a trace. */
+@ApiTags('traces')
+@ApiBearerAuth()
+@Controller('v1/traces')
+export class TracesController {
+  constructor(private readonly queries: TraceQueries) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Search traces, newest first, by time range, service, environment, workflow, agent, model, tool, status and span attributes' })
+  search(@CurrentPrincipal() principal: Principal, @Query() query: TraceSearchQuery) {
+    const attributes = (query.attribute ?? []).map((pair) => {
+      const at = pair.indexOf('=');
+      return { key: pair.slice(0, at), value: pair.slice(at + 1) };
+    });
+    return this.queries.search(principal.tenantId, { ...query, attributes, limit: query.limit ?? 50 });
+  }
+
+  @Get(':traceId')
+  @ApiOperation({ summary: 'One trace with its aggregates and its spans as a tree; orphans are at the top level' })
+  trace(@CurrentPrincipal() principal: Principal, @Param() params: TraceIdParams) {
+    return this.queries.trace(principal.tenantId, params.traceId);
+  }
+
+  @Get(':traceId/story')
+  @ApiOperation({ summary: 'The ordered steps of a trace, each with the policy decisions and approvals that applied to it' })
+  story(@CurrentPrincipal() principal: Principal, @Param() params: TraceIdParams) {
+    return this.queries.controlStory(principal.tenantId, params.traceId);
+  }
+}
