@@ -5,6 +5,9 @@ import type { Logger } from 'pino';
 import { AssetCommands } from './assets/asset-commands';
 import { AssetQueries } from './assets/asset-queries';
 import { AssetsController } from './assets/assets.controller';
+import { ImportsController } from './imports/imports.controller';
+import { McpImports } from './imports/mcp-imports';
+import { ToolImports } from './imports/tool-imports';
 import { ReachController } from './reach/reach.controller';
 import { ReachIndex } from './reach/reach-index';
 import { RelationshipCommands } from './relationships/relationship-commands';
@@ -28,12 +31,14 @@ export function appModule(options: ServiceOptions): DynamicModule {
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
-    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController],
+    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController, ImportsController],
     providers: [
       ...storeProviders,
       AssetCommands,
       AssetQueries,
       RelationshipCommands,
+      McpImports,
+      ToolImports,
       {
         provide: ReachIndex,
         inject: [PG_POOL, SERVICE_OPTIONS, SERVICE_LOGGER],
