@@ -1,11 +1,35 @@
+import { resolve } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
+import { Projection } from '@estate/projection';
 import { ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import { BundleRegistry } from './bundles/bundle-registry';
+import { BundleService } from './bundles/bundle.service';
+import { BundlesController } from './bundles/bundles.controller';
+import { DecisionPoint } from './decisions/decision-point';
+import { DecisionsController } from './decisions/decisions.controller';
+import { EntitiesController } from './entities/entities.controller';
+import { EntityCache } from './entities/entity-cache';
+import { ToolsController } from './entities/tools.controller';
+import { ExemptionsProjection } from './exemptions/exemptions.projection';
+import { PolicyGrpcController } from './grpc/policy.grpc.controller';
 
 export { migrations } from './migrations';
+
+/** Read models the policy service keeps: grants and exception windows from the approvals topic. */
+export function policyProjections(): Projection[] {
+  return [new ExemptionsProjection()];
+}
+
+export const POLICY_PROTO = resolve(__dirname, '../../../proto/estate/policy.proto');
 
 @Module({})
 export class AppModule {}
 
 export function appModule(options: ServiceOptions): DynamicModule {
-  return { module: AppModule, imports: [ServiceKitModule.forRoot(options)] };
+  return {
+    module: AppModule,
+    imports: [ServiceKitModule.forRoot(options)],
+    controllers: [DecisionsController, BundlesController, ToolsController, EntitiesController, PolicyGrpcController],
+    providers: [BundleRegistry, BundleService, EntityCache, DecisionPoint],
+  };
 }

@@ -1,0 +1,6 @@
+// The Node (CommonJS) build of Cedar: it loads the WebAssembly module synchronously at require time.
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+
+export { cedar };
+
+export type { AuthorizationAnswer, DetailedError, EntityJson, Context as CedarContext } from '@cedar-policy/cedar-wasm/nodejs';

@@ -1,0 +1,29 @@
+/** What the inventory (or the request) says about an agent's tool scope and a tool's pinned definition. */
+export interface ToolBindingInput {
+  toolName: string;
+  /** The agent's declared tool scope; undefined when neither inventory nor request declares one. */
+  agentToolScope?: readonly string[];
+  /** Definition hash pinned in the inventory for this tool. */
+  pinnedDefinitionHash?: string;
+  /** Definition hash the runtime actually loaded. */
+  observedDefinitionHash?: string;
+}
+
+export interface ToolBindingResult {
+  inScope: boolean;
+  pinned: boolean;
+  /** Set when the runtime loaded a definition other than the pinned one: the tool changed under the agent. */
+  drifted: boolean;
+}
+
+/**
+ * A tool is in scope only when a scope is declared and names it; an agent
+ * without a declared scope is out of scope for every tool, so an
+ * unregistered agent cannot reach tools by default.
+ */
+export function checkToolBinding(input: ToolBindingInput): ToolBindingResult {
+  const inScope = input.agentToolScope?.includes(input.toolName) ?? false;
+  const known = input.pinnedDefinitionHash !== undefined && input.observedDefinitionHash !== undefined;
+  const pinned = known && input.pinnedDefinitionHash === input.observedDefinitionHash;
+  return { inScope, pinned, drifted: known && !pinned };
+}

@@ -1,0 +1,57 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { BASE_ACTIONS, BaseAction, BUDGET_STATES } from '@estate/policy-engine';
+
+export const ENTITY_TYPES = ['Agent', 'User', 'Tool', 'Dataset', 'ModelRoute', 'OutputChannel', 'McpServer', 'Team', 'Environment', 'PolicyClass'] as const;
+const MAX_TEXT = 200_000;
+
+export class EntityRefDto {
+  @IsIn(ENTITY_TYPES) type!: string;
+  @IsString() @IsNotEmpty() @MaxLength(512) id!: string;
+}
+
+export class EntityDto {
+  @ValidateNested() @Type(() => EntityRefDto) uid!: EntityRefDto;
+  @IsObject() attrs!: Record<string, unknown>;
+  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => EntityRefDto) parents!: EntityRefDto[];
+}
+
+export class DecisionContextDto {
+  /** Where the request runs: dev, staging, prod, ... */
+  @IsString() @IsNotEmpty() @MaxLength(64) environment!: string;
+  /** sandbox, internal, customer-facing or regulated; defaults to the principal's registered class. */
+  @IsOptional() @IsString() @MaxLength(64) policyClass?: string;
+  /** The agent's tool scope, used when the inventory has none for it. */
+  @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) toolScope?: string[];
+  @IsOptional() @IsString() @Matches(/^[0-9a-f]{32}$/, { message: 'traceId must be 32 lowercase hex characters (W3C trace context)' }) traceId?: string;
+  @IsOptional() @IsString() @Matches(/^[0-9a-f]{16}$/, { message: 'spanId must be 16 lowercase hex characters (W3C trace context)' }) spanId?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_TEXT) prompt?: string;
+  @IsOptional() @IsString() @MaxLength(MAX_TEXT) output?: string;
+  /** Documents retrieval put into the prompt; checked for instructions hidden in data. */
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(MAX_TEXT, { each: true }) retrievedContent?: string[];
+  @IsOptional() @IsIn(BUDGET_STATES) budgetState?: string;
+  /** Hex SHA-256 of the tool definition the runtime loaded. */
+  @IsOptional() @IsString() @Matches(/^[0-9a-f]{64}$/, { message: 'toolDefinitionHash must be 64 lowercase hex characters (SHA-256)' }) toolDefinitionHash?: string;
+  /** The tool call's arguments; policies see the fields the tool's input schema types. */
+  @IsOptional() @IsObject() arguments?: Record<string, unknown>;
+}
+
+export class DecisionRequestDto {
+  @ValidateNested() @Type(() => EntityRefDto) principal!: EntityRefDto;
+  @IsIn(BASE_ACTIONS) action!: BaseAction;
+  @ValidateNested() @Type(() => EntityRefDto) resource!: EntityRefDto;
+  @ValidateNested() @Type(() => DecisionContextDto) context!: DecisionContextDto;
+  /** Entities for this request only, laid over the cached ones. */
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => EntityDto) entities?: EntityDto[];
+}

@@ -1,0 +1,20 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@estate/access';
+import { CurrentPrincipal } from '@estate/service-kit';
+import { DecisionPoint, DecisionResponse } from './decision-point';
+import { DecisionRequestDto } from './decision.dto';
+
+@ApiTags('decisions')
+@ApiBearerAuth()
+@Controller('v1/decisions')
+export class DecisionsController {
+  constructor(private readonly decisionPoint: DecisionPoint) {}
+
+  /** Answers allow, deny or require_approval; the answer is also recorded on the decisions topic. */
+  @Post()
+  @HttpCode(200)
+  decide(@CurrentPrincipal() principal: Principal, @Body() body: DecisionRequestDto): Promise<DecisionResponse> {
+    return this.decisionPoint.decide(principal.tenantId, body);
+  }
+}
