@@ -101,6 +101,7 @@ function parseLangfuseTrace(json: Json): DecodedBatch {
     if (cost && typeof cost.total === 'number' && !('langfuse.observation.cost_details' in attributes)) {
       attributes['langfuse.observation.cost_details'] = JSON.stringify(cost);
     }
+    addLangfuseUsage(attributes, item.usageDetails);
     const scope = metadata.scope as Json | undefined;
     const start = isoToNanos(item.startTime, `${path}.startTime`);
     const span: SpanInput = {
@@ -121,6 +122,27 @@ function parseLangfuseTrace(json: Json): DecodedBatch {
     pushChecked(batch, span, path);
   });
   return batch;
+}
+
+/**
+ * Some exporters (LangSmith's, in the Claude Agent SDK trace) send usage in a
+ * form Langfuse parses but no span attribute carries. When the raw
+ * attributes hold no token count, Langfuse's `usageDetails` input, output and
+ * total are written as GenAI usage attributes, marked with their source.
+ */
+function addLangfuseUsage(attributes: Attributes, usageDetails: unknown): void {
+  if (!usageDetails || typeof usageDetails !== 'object') return;
+  if (Object.keys(attributes).some((key) => /(usage|token_count)/.test(key))) return;
+  const usage = usageDetails as Json;
+  const pairs: Array<[string, unknown]> = [
+    ['gen_ai.usage.input_tokens', usage.input],
+    ['gen_ai.usage.output_tokens', usage.output],
+    ['gen_ai.usage.total_tokens', usage.total],
+  ];
+  const present = pairs.filter(([, value]) => typeof value === 'number');
+  if (present.length === 0) return;
+  for (const [key, value] of present) attributes[key] = value as number;
+  attributes['estate.usage_source'] = 'langfuse usageDetails';
 }
 
 function pushChecked(batch: DecodedBatch, span: SpanInput, path: string): void {
