@@ -12,6 +12,9 @@ const COPIED = [
   'agent', 'tool', 'model', 'provider', 'context', 'usage', 'reported_cost', 'attributes', 'resource', 'events', 'scope', 'source', 'content_hash',
 ];
 
+/** Deliveries of one span can differ in inherited context (an ancestor sent along or not); the one knowing more wins. */
+const CONTEXT_KEYS = (column: string) => `(SELECT count(*) FROM jsonb_object_keys(${column}))`;
+
 const TOKEN_CLASSES: Array<[string, string]> = [
   ['input_tokens', 'input'],
   ['output_tokens', 'output'],
@@ -26,9 +29,9 @@ const TOKEN_CLASSES: Array<[string, string]> = [
 /**
  * Projects `trace.spans.recorded` into spans and per-trace aggregates with
  * two statements per batch. Spans are upserted by (tenant, trace, span): a
- * repeated span replaces the stored one only when it ends later, or ends at
- * the same time with a greater content hash, so deliveries in any order
- * leave the same row. Aggregates are then recomputed from all stored spans
+ * repeated span replaces the stored one only when it ends later, or
+ * carries more context, or else has a greater content hash, so deliveries
+ * in any order leave the same row. Aggregates are then recomputed from all stored spans
  * of each touched trace, which keeps them independent of arrival order and
  * lets a late parent turn an orphan into a child.
  */
@@ -47,9 +50,9 @@ export class TraceProjection implements Projection {
       `INSERT INTO ${s}.spans (tenant_id, trace_id, span_id, ${COPIED.join(', ')})
        SELECT DISTINCT ON (tenant_id, trace_id, span_id) tenant_id, trace_id, span_id, ${COPIED.slice(0, -1).join(', ')}, content_hash
        FROM (SELECT r.*, md5(doc::text) AS content_hash FROM jsonb_array_elements($1::jsonb) AS doc, jsonb_to_record(doc) AS r(${SPAN_COLUMNS})) AS incoming
-       ORDER BY tenant_id, trace_id, span_id, end_ns DESC, content_hash DESC
+       ORDER BY tenant_id, trace_id, span_id, end_ns DESC, ${CONTEXT_KEYS('context')} DESC, content_hash DESC
        ON CONFLICT (tenant_id, trace_id, span_id) DO UPDATE SET ${COPIED.map((c) => `${c} = excluded.${c}`).join(', ')}
-       WHERE (excluded.end_ns, excluded.content_hash) > (spans.end_ns, spans.content_hash)`,
+       WHERE (excluded.end_ns, ${CONTEXT_KEYS('excluded.context')}, excluded.content_hash) > (spans.end_ns, ${CONTEXT_KEYS('spans.context')}, spans.content_hash)`,
       [toJsonbParameter(rows)],
     );
     const touched = new Map(rows.map((r) => [`${r.tenant_id}\u0000${r.trace_id}`, r]));
