@@ -49,10 +49,10 @@ export const RELATIONSHIP_RULES = {
 export function checkRelationship(type: RelationshipType, fromKind: AssetKind, toKind: AssetKind): string | undefined {
   const rule: RelationshipRule = RELATIONSHIP_RULES[type];
   if (!rule.from.includes(fromKind)) {
-    return `a "${type}" relationship cannot start at a ${fromKind}; it may start at: ${rule.from.join(', ')}`;
+    return `${article(type)} "${type}" relationship cannot start at ${article(fromKind)} ${fromKind}; it may start at: ${rule.from.join(', ')}`;
   }
   if (!rule.to.includes(toKind)) {
-    return `a "${type}" relationship from a ${fromKind} cannot end at a ${toKind}; it may end at: ${rule.to.join(', ')}`;
+    return `${article(type)} "${type}" relationship from ${article(fromKind)} ${fromKind} cannot end at ${article(toKind)} ${toKind}; it may end at: ${rule.to.join(', ')}`;
   }
   return undefined;
 }
@@ -60,3 +60,5 @@ export function checkRelationship(type: RelationshipType, fromKind: AssetKind, t
 export function edgeRole(type: RelationshipType): EdgeRole {
   return RELATIONSHIP_RULES[type].role;
 }
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
