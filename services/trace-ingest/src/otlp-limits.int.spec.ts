@@ -1,0 +1,133 @@
+import { gzipSync } from 'node:zlib';
+import { allNodes, startTraceIngest, TraceIngestUnderTest } from '../test/harness';
+import { newSpanId, newTraceId, otlpJsonRequest } from '../test/otlp-json';
+import { ExportTraceServiceRequest, ExportTraceServiceResponse, RpcStatus } from './otlp/otlp-schema';
+
+jest.setTimeout(120_000);
+
+const T0 = 1_760_000_000_000_000_000n;
+
+describe('OTLP limits and errors', () => {
+  let ingest: TraceIngestUnderTest;
+
+  beforeAll(async () => {
+    ingest = await startTraceIngest({
+      limits: { maxBodyBytes: 64 * 1024, maxSpansPerRequest: 5, maxAttributesPerSpan: 10, maxAttributeValueLength: 100 },
+      redaction: [{ environment: 'prod' }],
+    });
+  });
+
+  afterAll(async () => {
+    await ingest.stop();
+  });
+
+  const send = async (body: Buffer | string, headers: Record<string, string>) => {
+    const response = await fetch(ingest.otlpHttpUrl, { method: 'POST', headers: { authorization: `Bearer ${ingest.keys.ingest.key}`, ...headers }, body });
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  };
+  const sendJson = async (body: unknown, headers: Record<string, string> = {}) => {
+    const response = await send(JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+    return { status: response.status, body: JSON.parse(response.bytes.toString('utf8') || '{}') };
+  };
+  const protobufRequest = (traceId: Buffer) =>
+    Buffer.from(ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject({
+      resourceSpans: [{ scopeSpans: [{ spans: [
+        { traceId, spanId: Buffer.from(newSpanId(), 'hex'), name: 'ok', startTimeUnixNano: T0.toString(), endTimeUnixNano: (T0 + 1n).toString() },
+        { traceId: Buffer.alloc(16), spanId: Buffer.from(newSpanId(), 'hex'), name: 'zero trace id', startTimeUnixNano: T0.toString(), endTimeUnixNano: T0.toString() },
+      ] }] }],
+    })).finish());
+
+  it('answers a protobuf request with partial success counting rejected spans', async () => {
+    const traceId = Buffer.from(newTraceId(), 'hex');
+    const response = await send(gzipSync(protobufRequest(traceId)), { 'content-type': 'application/x-protobuf', 'content-encoding': 'gzip' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/x-protobuf');
+    const decoded = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(response.bytes), { longs: String }) as any;
+    expect(decoded.partialSuccess.rejectedSpans).toBe('1');
+    expect(decoded.partialSuccess.errorMessage).toMatch(/resourceSpans\[0\]\.scopeSpans\[0\]\.spans\[1\]: traceId/);
+    await ingest.waitForTrace(traceId.toString('hex'), 1);
+  });
+
+  it('rejects malformed JSON with the path of the problem', async () => {
+    const bad = otlpJsonRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'x', startNs: T0, endNs: T0 }]) as any;
+    bad.resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano = 'yesterday';
+    const response = await sendJson(bad);
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: 'invalid_argument', field: 'resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano', retryable: false });
+    expect(response.body.message).toContain('nanoseconds');
+  });
+
+  it('rejects undecodable protobuf with a google.rpc.Status body', async () => {
+    const response = await send(Buffer.from([0x0a, 0xff, 0xff, 0xff]), { 'content-type': 'application/x-protobuf' });
+    expect(response.status).toBe(400);
+    const status = RpcStatus.decode(response.bytes) as unknown as { code: number; message: string };
+    expect(status.code).toBe(3);
+    expect(status.message).toContain('not a protobuf ExportTraceServiceRequest');
+  });
+
+  it('rejects a body over the size limit with 413', async () => {
+    const big = otlpJsonRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'x'.repeat(70 * 1024), startNs: T0, endNs: T0 }]);
+    const response = await sendJson(big);
+    expect(response.status).toBe(413);
+    expect(response.body.code).toBe('payload_too_large');
+  });
+
+  it('rejects a gzip body that inflates past the size limit with 413', async () => {
+    const inflated = gzipSync(Buffer.from(JSON.stringify(otlpJsonRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'y'.repeat(200 * 1024), startNs: T0, endNs: T0 }]))));
+    const response = await send(inflated, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(response.status).toBe(413);
+  });
+
+  it('rejects more spans than the per-request limit, storing none', async () => {
+    const traceId = newTraceId();
+    const spans = Array.from({ length: 6 }, () => ({ traceId, spanId: newSpanId(), name: 's', startNs: T0, endNs: T0 }));
+    const response = await sendJson(otlpJsonRequest(spans));
+    expect(response.status).toBe(413);
+    expect(response.body.message).toContain('6 spans; the limit is 5');
+    expect((await ingest.get(`/v1/traces/${traceId}`)).status).toBe(404);
+  });
+
+  it('rejects a span with too many attributes and truncates long values with their original length', async () => {
+    const traceId = newTraceId();
+    const crowded = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, i]));
+    const huge = '🙂'.repeat(150);
+    const response = await sendJson(otlpJsonRequest([
+      { traceId, spanId: newSpanId(), name: 'crowded', startNs: T0, endNs: T0, attributes: crowded },
+      { traceId, spanId: newSpanId(), name: 'long', startNs: T0, endNs: T0, attributes: { note: huge, city: 'Zürich — 東京' } },
+    ]));
+    expect(response.status).toBe(200);
+    expect(response.body.partialSuccess.rejectedSpans).toBe('1');
+    expect(response.body.partialSuccess.errorMessage).toContain('11 attributes; the limit is 10');
+    const body = await ingest.waitForTrace(traceId, 1);
+    const [span] = allNodes(body.spans);
+    expect(span.attributes.note).toBe(`${'🙂'.repeat(100)}…[truncated]`);
+    expect(span.attributes['estate.truncated']).toEqual({ note: 150 });
+    expect(span.attributes.city).toBe('Zürich — 東京');
+  });
+
+  it('redacts PII and secrets in message content for a tenant environment with redaction on', async () => {
+    const traceId = newTraceId();
+    const content = 'mail jane.doe@example.com, key sk-abcdefghijklmnopqrstuvwx';
+    await sendJson(otlpJsonRequest(
+      [{ traceId, spanId: newSpanId(), name: 'chat', startNs: T0, endNs: T0, attributes: { 'gen_ai.input.messages': content, 'user.note': 'jane.doe@example.com' } }],
+      { 'service.name': 'helpdesk', 'deployment.environment.name': 'prod' },
+    ));
+    const [span] = allNodes((await ingest.waitForTrace(traceId, 1)).spans);
+    expect(span.attributes['gen_ai.input.messages']).toBe('mail [REDACTED:email], key [REDACTED:secret]');
+    expect(span.attributes['user.note']).toBe('jane.doe@example.com');
+    expect(span.attributes['estate.redactions']).toBe(2);
+  });
+
+  it.each([
+    ['no key', {}, 401],
+    ['an unknown key', { authorization: 'Bearer est_unknown_key' }, 401],
+  ])('rejects a request with %s', async (_, headers, status) => {
+    const response = await fetch(ingest.otlpHttpUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+    expect(response.status).toBe(status);
+  });
+
+  it('rejects an unsupported content type with 415', async () => {
+    const response = await send('<xml/>', { 'content-type': 'application/xml' });
+    expect(response.status).toBe(415);
+  });
+});
