@@ -13,3 +13,5 @@ export * from './events/observations';
 export * from './events/policy';
 export * from './events/approvals';
 export * from './events/inventory';
+export * from './events/cost';
+export * from './events/reporting';

@@ -78,6 +78,7 @@ describe('spend signals', () => {
   it('flags an hour far above the baseline', () => {
     expect(isSpike(money('3.01'), money('1'), thresholds)).toBe(true);
     expect(isSpike(money('3'), money('1'), thresholds)).toBe(false);
-    expect(isSpike(money('0.5'), money('0'), thresholds)).toBe(false);
+    expect(isSpike(money('0.5'), money('0.01'), thresholds)).toBe(false);
+    expect(isSpike(money('50'), money('0'), thresholds)).toBe(false);
   });
 });

@@ -48,8 +48,12 @@ export function isOversized(promptTokens: number, baseline: { calls: number; pro
   return promptTokens * baseline.calls > thresholds.oversizedFactor * baseline.promptTokens;
 }
 
-/** `baselineHourly` is the mean spend per hour over the comparison window, zero when the dimension had no spend. */
+/**
+ * `baselineHourly` is the mean spend per hour over the comparison window. A
+ * dimension with no spend in that window has no baseline, so its first
+ * spending hour is never a spike.
+ */
 export function isSpike(hourSpend: Money, baselineHourly: Money, thresholds: SignalThresholds): boolean {
-  if (hourSpend.lt(money(thresholds.spikeMinAmount))) return false;
+  if (baselineHourly.isZero() || hourSpend.lt(money(thresholds.spikeMinAmount))) return false;
   return hourSpend.gt(baselineHourly.times(thresholds.spikeFactor));
 }

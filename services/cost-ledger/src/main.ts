@@ -2,9 +2,9 @@ import { config } from './instrument';
 import { main, startService } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
 import { appModule, migrations } from './app.module';
-import { SERVICE_NAME, SERVICE_SCHEMA } from './config';
+import { SERVICE_NAME, SERVICE_SCHEMA, signalThresholdsFrom } from './config';
 
 const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
 const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations };
 
-main(options, () => startService(options, appModule(options)));
+main(options, () => startService(options, appModule(options, signalThresholdsFrom(config))));
