@@ -8,6 +8,9 @@ import { AssetsController } from './assets/assets.controller';
 import { ImportsController } from './imports/imports.controller';
 import { McpImports } from './imports/mcp-imports';
 import { ToolImports } from './imports/tool-imports';
+import { RuntimeController } from './runtime/runtime.controller';
+import { RuntimeFindings } from './runtime/runtime-findings';
+import { RuntimeProjection } from './runtime/runtime-projection';
 import { ReachController } from './reach/reach.controller';
 import { ReachIndex } from './reach/reach-index';
 import { RelationshipCommands } from './relationships/relationship-commands';
@@ -19,7 +22,7 @@ export { migrations } from './migrations';
 
 /** The read models the inventory keeps; pass them as `projections` in the service options. */
 export function inventoryProjections() {
-  return [new InventoryProjection()];
+  return [new InventoryProjection(), new RuntimeProjection()];
 }
 
 @Module({})
@@ -31,13 +34,14 @@ export function appModule(options: ServiceOptions): DynamicModule {
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
-    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController, ImportsController],
+    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController, ImportsController, RuntimeController],
     providers: [
       ...storeProviders,
       AssetCommands,
       AssetQueries,
       RelationshipCommands,
       McpImports,
+      RuntimeFindings,
       ToolImports,
       {
         provide: ReachIndex,
