@@ -1,0 +1,144 @@
+/**
+ * OTLP ingest benchmark. Starts trace-ingest in this process (fresh schema,
+ * per-run span and observation topics, deleted at the end), then:
+ * 1. throughput: autocannon (ingest-load-client.ts, in its own process) POSTs one fixed OTLP/HTTP
+ *    protobuf body INGEST_REQUESTS times over INGEST_CONNECTIONS loopback
+ *    connections. A 200 means Kafka acknowledged every span from all
+ *    in-sync replicas, so accepted spans per second are durably appended.
+ * 2. freshness: after the projection has caught up, sends distinct bodies
+ *    at 70% of the measured rate for INGEST_LATENCY_SECONDS and polls
+ *    Postgres for one trace per request, reporting how long after the send
+ *    started each trace was queryable (p50, p99, max).
+ * Needs KAFKA_BROKERS and DATABASE_URL. Ends with a BENCH_RESULT line.
+ */
+import { execFile } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { Pool } from 'pg';
+import { Topics } from '@estate/contracts';
+import { KafkaBus } from '@estate/kafka';
+import { ident } from '@estate/projection';
+import { createLogger } from '@estate/telemetry';
+import { dropSchema, freshTopic, issueTestKeys, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
+import { appModule, migrations, traceProjections } from '../services/trace-ingest/src/app.module';
+import { OtlpReceivers } from '../services/trace-ingest/src/otlp/otlp-receivers';
+import { DEFAULT_LIMITS, TraceIngestSettings } from '../services/trace-ingest/src/settings';
+import { agentTraceBody } from './ingest-payload';
+import { printBenchResult, sizeFromEnv } from './suite/bench-result';
+
+const run = promisify(execFile);
+const SPANS_PER_REQUEST = sizeFromEnv('INGEST_SPANS_PER_REQUEST', 512);
+const REQUESTS = sizeFromEnv('INGEST_REQUESTS', 400);
+const CONNECTIONS = sizeFromEnv('INGEST_CONNECTIONS', 8);
+const LATENCY_SECONDS = sizeFromEnv('INGEST_LATENCY_SECONDS', 15);
+
+async function main(): Promise<void> {
+  const infra = testInfrastructure();
+  const logger = createLogger('ingest-bench', 'warn');
+  const bus = new KafkaBus({ clientId: `ingest-bench-${uniqueSuffix()}`, brokers: infra.kafkaBrokers }, logger);
+  const pool = new Pool({ connectionString: infra.databaseUrl, max: 2 });
+  const settings: TraceIngestSettings = {
+    otlpHttpPort: 0,
+    otlpGrpcPort: 0,
+    limits: DEFAULT_LIMITS,
+    redaction: [],
+    topics: { spans: await freshTopic(bus, Topics.spans, 6), observations: await freshTopic(bus, Topics.runtimeObservations, 3), policyDecisions: Topics.policyDecisions, approvalEvents: Topics.approvalEvents },
+  };
+  const service = await startServiceForTest('trace-ingest', { migrations, projections: traceProjections(settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings));
+  const schema = service.options.schema;
+  const url = `http://127.0.0.1:${service.app.get(OtlpReceivers).httpPort}/v1/traces`;
+  const tenantId = `bench-${uniqueSuffix()}`;
+  const { ingest } = await issueTestKeys(bus, tenantId, ['ingest']);
+  const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${ingest.key}` };
+  const send = (body: Buffer) => fetch(url, { method: 'POST', headers, body });
+  await waitFor('bench key accepted', async () => (await send(agentTraceBody(8).body)).status, (s) => s === 200);
+
+  try {
+    const fixed = agentTraceBody(SPANS_PER_REQUEST);
+    const probe = await send(fixed.body);
+    if (probe.status !== 200) throw new Error(`the fixed body was answered ${probe.status}: ${await probe.text()}`);
+    const throughput = await measureThroughput(url, headers, fixed.body);
+    process.stdout.write(`throughput: ${throughput.spansPerSecond.toFixed(0)} spans/s accepted and durably appended (${throughput.ok}/${REQUESTS} requests of ${SPANS_PER_REQUEST} spans, ${fixed.body.length} bytes each, ${CONNECTIONS} connections, ${throughput.seconds.toFixed(2)} s)\n`);
+
+    const marker = agentTraceBody(8);
+    await send(marker.body);
+    const caughtUpAfter = performance.now();
+    await waitFor('projection caught up with the throughput phase', () => visible(pool, schema, tenantId, marker.traceIds.slice(0, 1)), (n) => n === 1, { timeoutMs: 600_000, intervalMs: 200 });
+    process.stdout.write(`projection caught up ${((performance.now() - caughtUpAfter) / 1000).toFixed(1)} s after the throughput phase\n`);
+
+    const freshness = await measureFreshness(pool, schema, tenantId, send, throughput.spansPerSecond * 0.7);
+    process.stdout.write(`freshness at ${freshness.spansPerSecond.toFixed(0)} spans/s offered (70% load): queryable p50 ${freshness.p50.toFixed(0)} ms, p99 ${freshness.p99.toFixed(0)} ms, max ${freshness.max.toFixed(0)} ms over ${freshness.samples} traces\n`);
+    printBenchResult({ benchmark: 'ingest-throughput', spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS, freshnessP50Ms: Math.round(freshness.p50), freshnessP99Ms: Math.round(freshness.p99), freshnessMaxMs: Math.round(freshness.max), offeredSpansPerSecond: Math.round(freshness.spansPerSecond) });
+  } finally {
+    await service.stop();
+    await dropSchema(pool, schema);
+    await pool.end();
+    await bus.deleteTopics([settings.topics.spans, settings.topics.observations]);
+    await bus.close();
+  }
+}
+
+async function measureThroughput(url: string, headers: Record<string, string>, body: Buffer) {
+  const file = join(mkdtempSync(join(tmpdir(), 'ingest-bench-')), 'body.bin');
+  writeFileSync(file, body);
+  const client = join(__dirname, 'ingest-load-client.ts');
+  const { stdout } = await run(process.execPath, ['-r', 'ts-node/register/transpile-only', client, url, file, String(REQUESTS), String(CONNECTIONS), JSON.stringify(headers)], { maxBuffer: 16 * 1024 * 1024 });
+  const report = JSON.parse(stdout) as { duration: number; '2xx': number; non2xx: number; errors: number };
+  if (report.non2xx > 0 || report.errors > 0) process.stdout.write(`warning: ${report.non2xx} non-2xx responses and ${report.errors} errors\n`);
+  return { ok: report['2xx'], seconds: report.duration, spansPerSecond: (report['2xx'] * SPANS_PER_REQUEST) / report.duration };
+}
+
+async function visible(pool: Pool, schema: string, tenantId: string, traceIds: string[]): Promise<number> {
+  const result = await pool.query(`SELECT count(*)::int AS n FROM ${ident(schema)}.traces WHERE tenant_id = $1 AND trace_id = ANY($2)`, [tenantId, traceIds]);
+  return result.rows[0].n as number;
+}
+
+/** Sends distinct bodies at `spansPerSecond` and records, per request, when its first trace became queryable. */
+async function measureFreshness(pool: Pool, schema: string, tenantId: string, send: (body: Buffer) => Promise<Response>, spansPerSecond: number) {
+  const requestsPerSecond = spansPerSecond / SPANS_PER_REQUEST;
+  const total = Math.max(1, Math.round(requestsPerSecond * LATENCY_SECONDS));
+  const bodies = Array.from({ length: total }, () => agentTraceBody(SPANS_PER_REQUEST));
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const started = performance.now();
+  const sends: Array<Promise<unknown>> = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling || sentAt.size > 0) {
+      const pending = [...sentAt.keys()];
+      if (pending.length > 0) {
+        const result = await pool.query(`SELECT trace_id FROM ${ident(schema)}.traces WHERE tenant_id = $1 AND trace_id = ANY($2)`, [tenantId, pending]);
+        const now = performance.now();
+        for (const row of result.rows as Array<{ trace_id: string }>) {
+          latencies.push(now - sentAt.get(row.trace_id)!);
+          sentAt.delete(row.trace_id);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / requestsPerSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sentAt.set(bodies[i].traceIds[0], performance.now());
+    sends.push(send(bodies[i].body).then((r) => r.status !== 200 && process.stdout.write(`warning: freshness request answered ${r.status}\n`)));
+  }
+  await Promise.all(sends);
+  polling = false;
+  await poller;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  return { spansPerSecond, samples: latencies.length, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] };
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);
