@@ -5,6 +5,7 @@ import { parseLiteLlmCatalog } from '@estate/pricing';
 import { PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { inTransaction } from '../api/transaction';
 import { storeCatalogVersion } from './catalog-import';
 import { ALL_TENANTS } from './price-books';
 
@@ -27,25 +28,17 @@ export class DefaultCatalogLoader implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const catalog = parseLiteLlmCatalog(readFileSync(DEFAULT_CATALOG_PATH, 'utf8'));
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    const result = await inTransaction(this.pool, async (client) => {
       // Serialises replicas starting together, which would otherwise both insert the version.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.options.schema}.default-catalog`]);
-      const result = await storeCatalogVersion(client, this.options.schema, {
+      return storeCatalogVersion(client, this.options.schema, {
         tenantId: ALL_TENANTS,
         catalog,
         format: 'litellm',
         effectiveFrom: SHIPPED_EFFECTIVE_FROM,
         importedBy: 'cost-ledger (shipped default)',
       });
-      await client.query('COMMIT');
-      this.logger.info({ catalogVersion: result.catalogVersion, created: result.created, entries: result.entryCount, sha256: catalog.sha256 }, 'default price catalog ready');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+    this.logger.info({ catalogVersion: result.catalogVersion, created: result.created, entries: result.entryCount, sha256: catalog.sha256 }, 'default price catalog ready');
   }
 }
