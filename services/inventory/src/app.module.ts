@@ -11,6 +11,7 @@ import { ToolImports } from './imports/tool-imports';
 import { RuntimeController } from './runtime/runtime.controller';
 import { RuntimeFindings } from './runtime/runtime-findings';
 import { RuntimeProjection } from './runtime/runtime-projection';
+import { EvidenceController } from './evidence/evidence.controller';
 import { ReachController } from './reach/reach.controller';
 import { ReachIndex } from './reach/reach-index';
 import { RelationshipCommands } from './relationships/relationship-commands';
@@ -34,7 +35,7 @@ export function appModule(options: ServiceOptions): DynamicModule {
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
-    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController, ImportsController, RuntimeController],
+    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController, ImportsController, RuntimeController, EvidenceController],
     providers: [
       ...storeProviders,
       AssetCommands,

@@ -14,9 +14,13 @@ import type { Logger } from 'pino';
  * large enough to make a reload (about a second per million relationships,
  * an estimate) change often.
  */
+/** How long a projected batch may take from reporting a change to committing it; an estimate, generous for batches of a few MB. */
+const SETTLE_MS = 2000;
+
 @Injectable()
 export class ReachIndex {
   private readonly graphs = new Map<string, Promise<ReachGraph>>();
+  private readonly invalidatedAt = new Map<string, number>();
   private readonly schema: string;
 
   constructor(
@@ -28,13 +32,24 @@ export class ReachIndex {
   }
 
   invalidate(tenantIds: Iterable<string>): void {
-    for (const tenantId of tenantIds) this.graphs.delete(tenantId);
+    const now = Date.now();
+    for (const tenantId of tenantIds) {
+      this.graphs.delete(tenantId);
+      this.invalidatedAt.set(tenantId, now);
+    }
   }
 
+  /**
+   * The projection reports a change before its transaction commits, so a
+   * load that starts right after an invalidation may miss it. Such a graph
+   * answers the query that loaded it but is not cached: only a load started
+   * SETTLE_MS after the last invalidation is kept.
+   */
   graphFor(tenantId: string): Promise<ReachGraph> {
-    let graph = this.graphs.get(tenantId);
-    if (!graph) {
-      graph = this.load(tenantId);
+    const cached = this.graphs.get(tenantId);
+    if (cached) return cached;
+    const graph = this.load(tenantId);
+    if (Date.now() - (this.invalidatedAt.get(tenantId) ?? 0) > SETTLE_MS) {
       this.graphs.set(tenantId, graph);
       graph.catch(() => this.graphs.delete(tenantId));
     }

@@ -1,4 +1,5 @@
 import { waitFor } from '@estate/testing';
+import { bomValidator } from '../../test/cyclonedx-validator';
 import { InventoryTestContext, startInventory } from '../../test/inventory-test-client';
 
 jest.setTimeout(90_000);
@@ -28,7 +29,9 @@ describe('reach query through the REST API', () => {
       expect((await relate(type, from, to)).status).toBe(201);
     }
 
-    const reach = await waitFor('reach shows both paths', () => ctx.call(`/v1/reach?from=${agent}`), (r) => r.status === 200 && r.body.paths.length === 2);
+    await waitFor('all relationships projected', () => ctx.call('/v1/relationships'), (r) => r.body.relationships.length === 5);
+    const reach = await ctx.call(`/v1/reach?from=${agent}`);
+    expect(reach.body.paths).toHaveLength(2);
     expect(reach.body.truncatedBy).toBeNull();
     expect(reach.body.limits).toEqual({ maxDepth: 6, maxPaths: 500, maxExpansions: 200000 });
     const byTarget = Object.fromEntries(reach.body.paths.map((p: { target: { name: string } }) => [p.target.name, p]));
@@ -45,5 +48,17 @@ describe('reach query through the REST API', () => {
 
     const both = await ctx.call(`/v1/reach?from=${agent}&environment=prod`);
     expect(both.status).toBe(400);
+
+    const bom = await ctx.call(`/v1/export/cyclonedx?system=${agent}`);
+    const validate = bomValidator();
+    validate(bom.body);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(bom.body.components.map((c: { name: string }) => c.name).sort()).toEqual(['finance approval', 'payments', 'support-agent', 'tickets']);
+    expect(bom.body.services.map((s: { name: string }) => s.name).sort()).toEqual(['refund_order', 'search_tickets']);
+
+    const coverage = await ctx.call('/v1/coverage');
+    expect(coverage.body.assets).toBe(6);
+    expect(coverage.body.withOwner).toEqual({ covered: 0, total: 6, ratio: 0 });
+    expect(coverage.body.workflowsClassified.ratio).toBeNull();
   });
 });
