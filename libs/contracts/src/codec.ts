@@ -89,8 +89,8 @@ function requireDefinition(type: string, version: number): EventDefinition {
 }
 
 function checkPayload(definition: EventDefinition, payload: unknown): void {
-  const checked = validatePlain(definition.payload, payload);
-  if (!checked.value) {
+  const checked = definition.validate ? { issues: definition.validate(payload) } : validatePlain(definition.payload, payload);
+  if (checked.issues.length > 0) {
     const fields = checked.issues.map((i) => `payload.${i.field}: ${i.message}`).join('; ');
     throw new ContractError(
       'invalid_payload',

@@ -1,4 +1,5 @@
 import { ClassConstructor } from 'class-transformer';
+import type { FieldIssue } from './errors';
 import { TopicName } from './topics';
 
 /**
@@ -15,6 +16,12 @@ export interface EventDefinition<P extends object = object> {
   description: string;
   /** Extra topics this definition may appear on; test fixtures use it for per-test topics. */
   acceptsTopic?: (topic: string) => boolean;
+  /**
+   * A hand-written check used instead of class-validator for high-volume
+   * payloads; it must accept and reject exactly what the payload class does
+   * and return every issue found (an empty list when the payload is valid).
+   */
+  validate?: (payload: unknown) => FieldIssue[];
 }
 
 const definitions = new Map<string, EventDefinition>();

@@ -13,6 +13,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import type { FieldIssue } from '../errors';
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 
@@ -108,6 +109,93 @@ export class SpansRecorded {
   @IsArray() @ArrayMaxSize(10000) @ValidateNested({ each: true }) @Type(() => CanonicalSpan) spans!: CanonicalSpan[];
 }
 
+const TRACE_ID = /^[0-9a-f]{32}$/;
+const SPAN_ID = /^[0-9a-f]{16}$/;
+/** What class-validator's IsNumberString accepts (validator.js isNumeric). */
+const NUMBER_STRING = /^[+-]?([0-9]*[.])?[0-9]+$/;
+const SOURCES = ['otlp-http-protobuf', 'otlp-http-json', 'otlp-grpc', 'file-import'];
+const STATUSES = ['unset', 'ok', 'error'];
+/** Every SpanContext field; the validation unit test checks the list against the class. */
+export const SPAN_CONTEXT_KEYS = [
+  'service', 'environment', 'workflow', 'product', 'team', 'agent', 'tool', 'toolCallId', 'mcpServer', 'modelRequested',
+  'modelServed', 'modelRoute', 'provider', 'operation', 'principal', 'policyClass', 'toolScope', 'promptVersion', 'sessionId',
+] as const;
+const USAGE_KEYS = ['input', 'output', 'cachedInput', 'cacheCreation', 'reasoning', 'audioInput', 'audioOutput', 'total'] as const;
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/**
+ * Checks a SpansRecorded payload with the same rules as the class-validator
+ * decorators above, about thirty times faster, because every span crosses
+ * this boundary twice (on append and on every consumer). The unit test
+ * `spans-validation.unit.spec.ts` holds both to the same verdicts.
+ */
+export function validateSpansRecorded(payload: unknown): FieldIssue[] {
+  if (!isObject(payload)) return [{ field: '', message: 'must be a JSON object' }];
+  const issues: FieldIssue[] = [];
+  const issue = (field: string, message: string) => issues.push({ field, message });
+  if (typeof payload.traceId !== 'string' || !TRACE_ID.test(payload.traceId)) issue('traceId', 'traceId must match /^[0-9a-f]{32}$/');
+  if (!SOURCES.includes(payload.source as string)) issue('source', `source must be one of the following values: ${SOURCES.join(', ')}`);
+  if (!Array.isArray(payload.spans)) {
+    issue('spans', 'spans must be an array');
+    return issues;
+  }
+  if (payload.spans.length > 10000) issue('spans', 'spans must contain no more than 10000 elements');
+  payload.spans.forEach((span, index) => checkSpan(span, `spans.${index}`, issue));
+  return issues;
+}
+
+function checkSpan(span: unknown, at: string, issue: (field: string, message: string) => void): void {
+  if (!isObject(span)) {
+    issue(at, 'nested property must be either object or array');
+    return;
+  }
+  const optionalString = (key: string, value: unknown, field = `${at}.${key}`) => {
+    if (value !== undefined && value !== null && typeof value !== 'string') issue(field, `${key} must be a string`);
+  };
+  if (typeof span.traceId !== 'string' || !TRACE_ID.test(span.traceId)) issue(`${at}.traceId`, 'traceId must match /^[0-9a-f]{32}$/');
+  if (typeof span.spanId !== 'string' || !SPAN_ID.test(span.spanId)) issue(`${at}.spanId`, 'spanId must match /^[0-9a-f]{16}$/');
+  if (span.parentSpanId !== undefined && span.parentSpanId !== null && (typeof span.parentSpanId !== 'string' || !SPAN_ID.test(span.parentSpanId))) {
+    issue(`${at}.parentSpanId`, 'parentSpanId must match /^[0-9a-f]{16}$/');
+  }
+  if (typeof span.name !== 'string') issue(`${at}.name`, 'name must be a string');
+  else if (span.name.length > 1024) issue(`${at}.name`, 'name must be shorter than or equal to 1024 characters');
+  if (!(SPAN_STEPS as readonly unknown[]).includes(span.step)) issue(`${at}.step`, `step must be one of the following values: ${SPAN_STEPS.join(', ')}`);
+  for (const key of ['startTimeUnixNano', 'endTimeUnixNano']) {
+    if (typeof span[key] !== 'string' || !NUMBER_STRING.test(span[key] as string)) issue(`${at}.${key}`, `${key} must be a number string`);
+  }
+  if (!STATUSES.includes(span.status as string)) issue(`${at}.status`, `status must be one of the following values: ${STATUSES.join(', ')}`);
+  optionalString('statusMessage', span.statusMessage);
+  optionalString('scope', span.scope);
+
+  if (!isObject(span.context)) issue(`${at}.context`, 'nested property context must be either object or array');
+  else for (const key of SPAN_CONTEXT_KEYS) optionalString(key, span.context[key], `${at}.context.${key}`);
+
+  if (span.usage !== undefined && span.usage !== null) {
+    if (!isObject(span.usage)) issue(`${at}.usage`, 'nested property usage must be either object or array');
+    else {
+      for (const key of USAGE_KEYS) {
+        const value = span.usage[key];
+        if (value === undefined || value === null) continue;
+        if (!Number.isInteger(value)) issue(`${at}.usage.${key}`, `${key} must be an integer number`);
+        else if ((value as number) < 0) issue(`${at}.usage.${key}`, `${key} must not be less than 0`);
+      }
+    }
+  }
+  if (span.reportedCost !== undefined && span.reportedCost !== null) {
+    const cost = span.reportedCost;
+    if (!isObject(cost)) issue(`${at}.reportedCost`, 'nested property reportedCost must be either object or array');
+    else {
+      if (typeof cost.amount !== 'string' || !NUMBER_STRING.test(cost.amount)) issue(`${at}.reportedCost.amount`, 'amount must be a number string');
+      if (typeof cost.currency !== 'string' || cost.currency.length > 8) issue(`${at}.reportedCost.currency`, 'currency must be a string of at most 8 characters');
+      if (typeof cost.source !== 'string' || cost.source.length > 200) issue(`${at}.reportedCost.source`, 'source must be a string of at most 200 characters');
+    }
+  }
+  if (!isObject(span.attributes)) issue(`${at}.attributes`, 'attributes must be an object');
+  if (!isObject(span.resource)) issue(`${at}.resource`, 'resource must be an object');
+  if (span.events !== undefined && span.events !== null && !Array.isArray(span.events)) issue(`${at}.events`, 'events must be an array');
+}
+
 export const SpansRecordedV1 = defineEvent({
   type: 'trace.spans.recorded',
   version: 1,
@@ -115,6 +203,7 @@ export const SpansRecordedV1 = defineEvent({
   // Tests and benchmarks write to per-run copies (`<topic>.<suffix>`) so they never replay shared history.
   acceptsTopic: (topic) => topic.startsWith(`${Topics.spans}.`),
   payload: SpansRecorded,
+  validate: validateSpansRecorded,
   partitionKey: (p) => p.traceId,
   description: 'Canonical spans of one trace, accepted by a receiver or a file import.',
 });
