@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, register } from 'prom-client';
 import { ErrorFilter } from './error.filter';
 import { runMigrations } from './migrations';
 import { PinoNestLogger } from './nest-logger';
@@ -20,7 +20,8 @@ const DEFAULT_BODY_LIMIT = 4 * 1024 * 1024;
 export async function startService(options: ServiceOptions, appModule: DynamicModule): Promise<NestFastifyApplication> {
   const { logger, config } = options;
   logger.info({ httpPort: config.HTTP_PORT }, 'service starting');
-  collectDefaultMetrics({ prefix: 'estate_' });
+  // Once per process: a second registration throws, and tests run several services in one process.
+  if (!register.getSingleMetric('estate_process_cpu_user_seconds_total')) collectDefaultMetrics({ prefix: 'estate_' });
 
   const applied = await runMigrations(config.DATABASE_URL, options.schema, options.migrations);
   logger.info({ schema: options.schema, applied }, 'migrations up to date');

@@ -71,11 +71,11 @@ export class ExemptionsProjection implements Projection {
       await client.query(
         `INSERT INTO ${s}.exception_windows (tenant_id, window_id, policy_ids, principal_type, principal_id, resource_type, resource_id,
                                              environment, owner, reason, starts_at, ends_at, state, version)
-         SELECT t.tenant, t.window, ARRAY(SELECT jsonb_array_elements_text(t.policies)), t.ptype, t.pid, t.rtype, t.rid,
+         SELECT t.tenant, t.win, ARRAY(SELECT jsonb_array_elements_text(t.policies)), t.ptype, t.pid, t.rtype, t.rid,
                 t.env, t.owner, t.reason, t.starts, t.ends, 'open', t.version
            FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                        $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::int[])
-                AS t(tenant, window, policies, ptype, pid, rtype, rid, env, owner, reason, starts, ends, version)
+                AS t(tenant, win, policies, ptype, pid, rtype, rid, env, owner, reason, starts, ends, version)
          ON CONFLICT (tenant_id, window_id) DO NOTHING`,
         [
           opened.map((e) => e.tenantId),
@@ -102,8 +102,8 @@ export class ExemptionsProjection implements Projection {
       // The version guard makes a redelivered or out-of-date event a no-op.
       await client.query(
         `UPDATE ${s}.exception_windows w SET state = t.state, version = t.version
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(tenant, window, state, version)
-          WHERE w.tenant_id = t.tenant AND w.window_id = t.window AND w.version < t.version`,
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(tenant, win, state, version)
+          WHERE w.tenant_id = t.tenant AND w.window_id = t.win AND w.version < t.version`,
         [
           ended.map((e) => e.tenantId),
           ended.map((e) => e.payload.windowId),

@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@estate/access';
+import { ApprovalPath, ApprovalScope } from '@estate/contracts';
+import { AppError, CurrentPrincipal } from '@estate/service-kit';
+import { Type } from 'class-transformer';
+import { IsArray, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { v7 as uuidv7 } from 'uuid';
+import { APPROVAL_STATES } from './approval-state';
+import { ApprovalService } from './approval.service';
+
+export class RequestApprovalBody {
+  @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
+  @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
+  @IsObject() contextSnapshot!: Record<string, unknown>;
+  @IsArray() @IsString({ each: true }) reasons!: string[];
+  @IsInt() @Min(60) @Max(7 * 86400) expiresInSeconds!: number;
+  @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
+  @IsOptional() @Matches(/^[0-9a-f]{16}$/) spanId?: string;
+  @IsOptional() @IsString() decisionId?: string;
+}
+
+export class ApproveBody {
+  @IsOptional() @IsString() @MaxLength(2000) comment?: string;
+  /** The approver's name, recorded with the vote; defaults to the API key id. */
+  @IsOptional() @IsString() @MaxLength(200) approver?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(86400) grantValidSeconds?: number;
+}
+
+export class DenyBody {
+  @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @IsOptional() @IsString() @MaxLength(200) approver?: string;
+}
+
+const WAIT_POLL_MS = 250;
+const MAX_WAIT_SECONDS = 55;
+
+@ApiTags('approvals')
+@ApiBearerAuth()
+@Controller('v1/approvals')
+export class ApprovalsController {
+  constructor(private readonly approvals: ApprovalService) {}
+
+  @Post()
+  async request(@CurrentPrincipal() principal: Principal, @Body() body: RequestApprovalBody) {
+    const approvalId = `apr-${uuidv7()}`;
+    await this.approvals.request(principal.tenantId, {
+      ...body,
+      approvalId,
+      requestedBy: `${principal.role}:${principal.keyId}`,
+      expiresAt: new Date(Date.now() + body.expiresInSeconds * 1000).toISOString(),
+    });
+    return this.approvals.get(principal.tenantId, approvalId);
+  }
+
+  @Get()
+  list(@CurrentPrincipal() principal: Principal, @Query('state') state?: string) {
+    if (state !== undefined && !(APPROVAL_STATES as readonly string[]).includes(state)) {
+      throw new AppError('invalid_argument', `state must be one of ${APPROVAL_STATES.join(', ')}`, 'state');
+    }
+    return this.approvals.list(principal.tenantId, state).then((approvals) => ({ approvals }));
+  }
+
+  @Get(':id')
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.approvals.get(principal.tenantId, id);
+  }
+
+  /**
+   * Long-polls until the approval is decided or `timeoutSeconds` pass, then
+   * returns it; a pending result means wait again. An id from a decision may
+   * not exist yet, so not-found also waits.
+   */
+  @Get(':id/wait')
+  async wait(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('timeoutSeconds') timeout?: string) {
+    const seconds = timeout === undefined ? 25 : Number(timeout);
+    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+      throw new AppError('invalid_argument', `timeoutSeconds must be a whole number from 0 to ${MAX_WAIT_SECONDS}`, 'timeoutSeconds');
+    }
+    const deadline = Date.now() + seconds * 1000;
+    for (;;) {
+      try {
+        const approval = await this.approvals.get(principal.tenantId, id);
+        if (approval.state !== 'pending' || Date.now() >= deadline) return approval;
+      } catch (error) {
+        if (!(error instanceof AppError && error.code === 'not_found') || Date.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
+  }
+
+  @Post(':id/approve')
+  @HttpCode(200)
+  approve(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: ApproveBody) {
+    return this.approvals.approve(principal.tenantId, id, { ...principal, name: body.approver }, body.comment, body.grantValidSeconds ?? 3600);
+  }
+
+  @Post(':id/deny')
+  @HttpCode(200)
+  deny(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DenyBody) {
+    return this.approvals.deny(principal.tenantId, id, { ...principal, name: body.approver }, body.reason);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  cancel(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: DenyBody) {
+    return this.approvals.cancel(principal.tenantId, id, `${principal.role}:${principal.keyId}`, body.reason);
+  }
+}
+

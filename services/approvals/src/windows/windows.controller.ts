@@ -1,0 +1,56 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Principal } from '@estate/access';
+import { ExceptionScope } from '@estate/contracts';
+import { AllowRoles, AppError, CurrentPrincipal } from '@estate/service-kit';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { WindowService } from './window.service';
+
+export class OpenWindowBody {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) policyIds!: string[];
+  @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
+  @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
+  @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @IsOptional() @IsISO8601() startsAt?: string;
+  @IsISO8601() endsAt!: string;
+}
+
+export class CloseWindowBody {
+  @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+}
+
+@ApiTags('exception windows')
+@ApiBearerAuth()
+@Controller('v1/exception-windows')
+export class WindowsController {
+  constructor(private readonly windows: WindowService) {}
+
+  @Post()
+  @AllowRoles('security', 'governance')
+  open(@CurrentPrincipal() principal: Principal, @Body() body: OpenWindowBody) {
+    return this.windows.open(principal.tenantId, body, `${principal.role}:${principal.keyId}`);
+  }
+
+  /** Open windows ending within `endingWithinHours` (default 168, one week), soonest first. */
+  @Get()
+  async endingSoon(@CurrentPrincipal() principal: Principal, @Query('endingWithinHours') hours?: string) {
+    const within = hours === undefined ? 168 : Number(hours);
+    if (!Number.isFinite(within) || within <= 0 || within > 24 * 366) {
+      throw new AppError('invalid_argument', 'endingWithinHours must be a number of hours above 0 and at most 8784', 'endingWithinHours');
+    }
+    return { windows: await this.windows.endingSoon(principal.tenantId, within) };
+  }
+
+  @Get(':id')
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+    return this.windows.get(principal.tenantId, id);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @AllowRoles('security', 'governance')
+  close(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Body() body: CloseWindowBody) {
+    return this.windows.close(principal.tenantId, id, `${principal.role}:${principal.keyId}`, body.reason);
+  }
+}
