@@ -6,7 +6,7 @@ export type McpTransport = 'stdio' | 'http' | 'sse' | 'streamable-http';
 export type ClientConfigFormat = 'mcpServers' | 'servers' | 'settings.mcp.servers' | 'bare';
 
 /**
- * One MCP server as a client is told to run it. Environment variable and
+ * One MCP server entry of a client config. Environment variable and
  * header values are never kept: only their names, since client configs put
  * tokens there.
  */
@@ -45,7 +45,7 @@ export function parseClientConfig(document: unknown): ParsedClientConfig {
     const parsed = parseEntry(name, entry, `${pointer}/${name}`, issues);
     if (parsed) servers.push(parsed);
   }
-  if (issues.length > 0) throw new ImportRejected(`MCP client config has ${issues.length} invalid server entries`, issues);
+  if (issues.length > 0) throw new ImportRejected(`MCP client config is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
   return { format, servers, inputs: parseInputs(document.inputs) };
 }
 
@@ -109,7 +109,7 @@ function parseInputs(value: unknown): Array<{ id: string; password: boolean }> {
 }
 
 /**
- * The identity of a server across clients: the same command line or the
+ * Returns the identity of a server across clients: the same command line or the
  * same URL is the same server, whatever each client calls it. HTTP and
  * streamable HTTP are one transport under two names.
  */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { ImportIssue, ImportRejected, isPlainObject } from './import-error';
 
-/** The fields of an MCP tool definition that change what a model is told or may send; all are hashed. */
+/** The fields of an MCP tool definition that change what a model reads or may send; all are hashed. */
 export const PINNED_TOOL_FIELDS = ['name', 'title', 'description', 'inputSchema', 'outputSchema', 'annotations'] as const;
 
 export interface ToolDefinition {
@@ -18,7 +18,7 @@ export interface PinnedTool {
   definition: ToolDefinition;
   /** SHA-256 (hex) of the RFC 8785 canonical JSON of the pinned fields. */
   hash: string;
-  /** Hash of each pinned field alone, so a later import can say which fields changed. */
+  /** Hash of each pinned field alone, so a later import can report which fields changed. */
   fieldHashes: Record<string, string>;
 }
 
@@ -45,7 +45,7 @@ export function parseToolList(document: unknown): ToolDefinition[] {
     seen.add(tool.name);
     tools.push(pick(tool));
   });
-  if (issues.length > 0) throw new ImportRejected(`tools/list result has ${issues.length} problems`, issues);
+  if (issues.length > 0) throw new ImportRejected(`tools/list result is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
   return tools;
 }
 
@@ -106,7 +106,7 @@ export function isEmptyDiff(diff: ToolSetDiff): boolean {
   return diff.addedTools.length === 0 && diff.removedTools.length === 0 && diff.changedTools.length === 0;
 }
 
-/** True for tools whose annotations say they change state outside (MCP defaults: not read-only, destructive). */
+/** Returns true unless the tool's annotations mark it read-only, because MCP treats a tool without readOnlyHint as one that may change state. */
 export function hasSideEffect(definition: ToolDefinition): boolean {
   const annotations = definition.annotations ?? {};
   return annotations.readOnlyHint !== true;
