@@ -28,10 +28,10 @@ export function observeAssets(spans: CanonicalSpan[]): AssetObserved[] {
     add('service', c.service);
     add('workflow', c.workflow);
     add('provider', c.provider);
-    add('model', c.modelServed ?? c.modelRequested, { provider: c.provider });
-    if (c.modelRequested && c.modelServed && c.modelRequested !== c.modelServed) add('model', c.modelRequested, { provider: c.provider });
+    const viaAgent = span.step === 'agent_invocation' ? undefined : c.agent;
+    add('model', c.modelServed ?? c.modelRequested, { provider: c.provider, viaAgent });
+    if (c.modelRequested && c.modelServed && c.modelRequested !== c.modelServed) add('model', c.modelRequested, { provider: c.provider, viaAgent });
     add('agent', c.agent);
-    const viaAgent = c.agent;
     add('tool', c.tool, { viaAgent });
     add('mcp_server', c.mcpServer, { viaAgent });
   }
