@@ -59,7 +59,10 @@ const UK_NINO = /\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
 export function findPii(text: string): Finding[] {
   const strong = [
     ...scan(text, 'email', EMAIL),
-    ...scan(text, 'card_number', CARD, (m) => luhnValid(m.replace(/[ -]/g, ''))),
+    // A digit run right after an IBAN's country and check digits is the IBAN's account part, not a card.
+    ...scan(text, 'card_number', CARD, (m) => luhnValid(m.replace(/[ -]/g, ''))).filter(
+      (card) => !/[A-Z]{2}\d{2} ?$/.test(text.slice(Math.max(0, card.start - 5), card.start)),
+    ),
     ...scan(text, 'iban', IBAN, ibanValid),
     ...scan(text, 'national_id', US_SSN, ssnValid),
     ...scan(text, 'national_id', UK_NINO),
