@@ -22,7 +22,8 @@ async function run(): Promise<void> {
   const instrumentation = new OpenAIInstrumentation({ tracerProvider: provider });
   // Loaded after the instrumentation exists so the patch applies to this module instance.
   const openai = await import('openai');
-  instrumentation.manuallyInstrument(openai);
+  // The patch reads the module namespace (its OpenAI export), which the declared parameter type does not describe.
+  instrumentation.manuallyInstrument(openai as never);
   const client = new openai.OpenAI({ apiKey: 'test-key-for-loopback-stub', baseURL: modelBaseUrl, maxRetries: 0 });
 
   const root = provider.getTracer('support-bot').startSpan('POST /tickets/answer', { kind: SpanKind.SERVER });
