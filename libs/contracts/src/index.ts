@@ -14,3 +14,4 @@ export * from './events/policy';
 export * from './events/approvals';
 export * from './events/inventory';
 export * from './events/cost';
+export * from './events/reporting';

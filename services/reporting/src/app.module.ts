@@ -1,11 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import { RecordCommands } from './records/record-commands';
+import { RecordsController } from './records/records.controller';
+import { ReportService } from './reports/report.service';
+import { ReportsController } from './reports/reports.controller';
 
 export { migrations } from './migrations';
+export { reportingProjections } from './projections';
 
 @Module({})
 export class AppModule {}
 
+/** Builds the reporting service module; pass `reportingProjections()` (or per-test topics) as `projections` in the options. */
 export function appModule(options: ServiceOptions): DynamicModule {
-  return { module: AppModule, imports: [ServiceKitModule.forRoot(options)] };
+  return {
+    module: AppModule,
+    imports: [ServiceKitModule.forRoot(options)],
+    controllers: [ReportsController, RecordsController],
+    providers: [ReportService, RecordCommands],
+  };
 }

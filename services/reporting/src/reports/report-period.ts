@@ -1,0 +1,35 @@
+import { AppError } from '@estate/service-kit';
+
+const DAY_MS = 24 * 3600 * 1000;
+/** Reports cover the last 30 days unless the caller names a period. */
+export const DEFAULT_PERIOD_DAYS = 30;
+/** A longer period makes the percentile and reach queries scan too much for an interactive request. */
+export const MAX_PERIOD_DAYS = 366;
+
+function parseInstant(value: string | undefined, field: string): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const parsed = new Date(value);
+  if (Number.isNaN(parsed.getTime())) {
+    throw new AppError('invalid_argument', `${field} must be an ISO 8601 date or date-time, such as 2026-11-01 or 2026-11-01T00:00:00Z; got "${value}"`, field);
+  }
+  return parsed;
+}
+
+/** Resolves `from`/`to` query values into a half-open period [from, to), defaulting to the 30 days before now. */
+export function reportPeriod(fromText: string | undefined, toText: string | undefined, now: Date): { from: Date; to: Date } {
+  const to = parseInstant(toText, 'to') ?? now;
+  const from = parseInstant(fromText, 'from') ?? new Date(to.getTime() - DEFAULT_PERIOD_DAYS * DAY_MS);
+  if (from >= to) throw new AppError('invalid_argument', `from (${from.toISOString()}) must be before to (${to.toISOString()})`, 'from');
+  if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) {
+    throw new AppError('invalid_argument', `a report period may span at most ${MAX_PERIOD_DAYS} days; narrow from and to`, 'from');
+  }
+  return { from, to };
+}
+
+/** The period of the same length that ends where this one starts. */
+export function previousPeriod(period: { from: Date; to: Date }): { from: Date; to: Date } {
+  const length = period.to.getTime() - period.from.getTime();
+  return { from: new Date(period.from.getTime() - length), to: period.from };
+}
+
+export const daysAfter = (at: Date, days: number) => new Date(at.getTime() + days * DAY_MS);
