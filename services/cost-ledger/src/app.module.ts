@@ -18,7 +18,7 @@ export { migrations } from './migrations';
 export class AppModule {}
 
 /**
- * The cost ledger: the kit's shared infrastructure, the usage projection
+ * Builds the cost ledger module: the kit's shared infrastructure, the usage projection
  * (which shares the API's price cache), the default catalog, the outbox
  * relay and the reservation sweeper.
  */

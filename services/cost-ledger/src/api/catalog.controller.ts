@@ -93,7 +93,7 @@ export class CatalogController {
     };
   }
 
-  /** The prices that apply to a model name at an instant (now by default), after resolution and overrides. */
+  /** Returns the prices that apply to a model name at an instant (now by default), after resolution and overrides. */
   @Get('prices')
   @AllowRoles('finops', 'platform', 'ai-engineering', 'governance')
   async price(@CurrentPrincipal() principal: Principal, @Query() query: PriceQuery) {

@@ -52,7 +52,7 @@ export class CostsController {
     return { from: from.toISOString(), to: to.toISOString(), groupBy, granularity: query.granularity ?? null, currency: 'USD', rows: result.rows };
   }
 
-  /** Every priced and unpriced call of one trace, with its cost lines. */
+  /** Lists every priced and unpriced call of one trace, with its cost lines. */
   @Get('traces/:traceId/cost')
   async traceCost(@CurrentPrincipal() principal: Principal, @Param('traceId') traceId: string) {
     if (!/^[0-9a-f]{32}$/.test(traceId)) throw new AppError('invalid_argument', `trace id "${traceId}" must be 32 lowercase hex characters`, 'traceId');

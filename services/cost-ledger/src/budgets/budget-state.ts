@@ -6,9 +6,10 @@ import { loadBudgets, periodKeyFor } from './budget-rows';
 const SEVERITY: Record<BudgetState, number> = { ok: 0, soft_limit: 1, hard_limit: 2 };
 
 /**
- * The state of every budget a call with these dimensions falls under, in its
- * current period, and the most severe of them: what the policy decision
- * point reads before allowing a call (hard_limit: deny or require approval).
+ * Returns the state of every budget a call with these dimensions falls
+ * under, in its current period, and the most severe of them. The policy
+ * decision point reads it before allowing a call, and denies or requires
+ * approval at hard_limit.
  */
 export async function budgetStates(pool: Pool, schema: string, tenantId: string, scope: DimensionValues, run: { sessionId: string | null; traceId: string | null }, now: Date) {
   const budgets = (await loadBudgets(pool, schema, [tenantId])).filter((b) => scopeMatches(b.scope, scope));

@@ -28,8 +28,8 @@ export interface HeldLine {
  * conditional UPDATE (spent + reserved + amount <= hard limit); Postgres
  * re-checks that condition on the latest row version after waiting for a
  * concurrent writer's lock, so concurrent reservations can never together
- * exceed the limit. Periods are locked in (budget, period) order, so two
- * reservations never deadlock.
+ * exceed the limit. Periods are locked in (budget, period) order, the order
+ * `recordSpend` also uses, so two writers do not deadlock on them.
  */
 export async function reserve(client: PoolClient, schema: string, request: ReservationRequest): Promise<{ reservationId: string; expiresAt: Date; lines: HeldLine[] }> {
   const s = ident(schema);
@@ -37,7 +37,7 @@ export async function reserve(client: PoolClient, schema: string, request: Reser
   const lines = budgets
     .map((budget) => ({ budget, periodKey: periodKeyFor(budget.period, request.now, request) }))
     .filter((line): line is { budget: BudgetRow; periodKey: string } => line.periodKey !== null)
-    .sort((a, b) => `${a.budget.budgetId}|${a.periodKey}`.localeCompare(`${b.budget.budgetId}|${b.periodKey}`));
+    .sort((a, b) => compareText(`${a.budget.budgetId}\u0000${a.periodKey}`, `${b.budget.budgetId}\u0000${b.periodKey}`));
 
   for (const { budget, periodKey } of lines) {
     await client.query(
@@ -111,10 +111,10 @@ async function releaseHold(client: PoolClient, schema: string, tenantId: string,
 }
 
 /**
- * Replaces a held reservation by the call's actual cost. With a usage id the
- * settled amount is remembered per budget, and usage the ledger already
- * priced under that id is not added again; the ledger's own price replaces
- * the settled amount when the usage arrives later.
+ * Replaces a held reservation by the call's actual cost. With a usage id,
+ * usage the ledger already priced under that id is not added again. When the
+ * usage arrives later instead, its price replaces the settled amount, because
+ * the settled amount is stored per budget and subtracted then.
  */
 export async function settle(
   client: PoolClient,
@@ -167,4 +167,9 @@ export async function release(client: PoolClient, schema: string, tenantId: stri
   }
   await releaseHold(client, schema, tenantId, reservation);
   await client.query(`UPDATE ${ident(schema)}.budget_reservations SET status = $3, settled_at = $4 WHERE tenant_id = $1 AND reservation_id = $2`, [tenantId, reservationId, status, now]);
+}
+
+function compareText(left: string, right: string): number {
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
 }

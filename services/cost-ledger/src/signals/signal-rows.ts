@@ -9,7 +9,7 @@ import { appendToOutbox } from '../outbox/outbox';
 export interface SignalCandidate {
   tenantId: string;
   kind: SignalKind;
-  /** What makes this signal distinct, such as the trace and step, or the workflow and hour; a repeat is ignored. */
+  /** Identity of the signal within its kind, such as trace and step, or workflow and hour; a repeat is ignored. */
   dedupeKey: string;
   traceId: string | null;
   scope: DimensionValues;
@@ -17,7 +17,7 @@ export interface SignalCandidate {
   raisedAt: Date;
 }
 
-/** A name-based UUID from the signal's identity, so reprocessing the same usage yields the same signal id. */
+/** Derives a name-based UUID from the signal's identity, so reprocessing the same usage yields the same signal id. */
 function signalId(candidate: SignalCandidate): string {
   const hex = createHash('sha256').update(`${candidate.tenantId}\u0000${candidate.kind}\u0000${candidate.dedupeKey}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

@@ -73,5 +73,6 @@ export async function detectTraceSignals(
 function compareKeys(a: StepObservation, b: StepObservation): number {
   const left = `${a.tenantId}\u0000${a.traceId}\u0000${a.stepKey}`;
   const right = `${b.tenantId}\u0000${b.traceId}\u0000${b.stepKey}`;
-  return left < right ? -1 : left > right ? 1 : 0;
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
 }
