@@ -1,3 +1,5 @@
+import { RATE_TOLERANCE } from './changes';
+
 /** One subject's figures in one window: a prompt version or a model route. */
 export interface WindowStats {
   calls: number;
@@ -33,7 +35,7 @@ export interface BaselineMove {
 export function movesAgainstBaseline(current: WindowStats, baseline: WindowStats, t: BaselineThresholds = DEFAULT_BASELINE_THRESHOLDS): BaselineMove[] {
   if (current.calls < t.minCalls || baseline.calls < t.minCalls) return [];
   const moves: BaselineMove[] = [];
-  if (current.errorRate - baseline.errorRate >= t.errorRateIncrease) {
+  if (current.errorRate - baseline.errorRate >= t.errorRateIncrease - RATE_TOLERANCE) {
     moves.push({ metric: 'errorRate', baseline: baseline.errorRate, current: current.errorRate });
   }
   if (grewBy(baseline.p95LatencyMs, current.p95LatencyMs, t.latencyRatio)) {

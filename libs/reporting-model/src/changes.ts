@@ -14,6 +14,8 @@ export interface WorkflowChange {
 export const CHANGE_THRESHOLD = 0.25;
 /** Error-rate change, in absolute percentage points divided by 100, that makes a workflow worth a line. */
 export const ERROR_RATE_THRESHOLD = 0.05;
+/** Rates are binary floats, so 0.06 - 0.01 falls just short of 0.05; comparisons allow this much slack. */
+export const RATE_TOLERANCE = 1e-9;
 
 const moved = (before: number, after: number) => (before === 0 ? after > 0 : Math.abs(after - before) / before >= CHANGE_THRESHOLD);
 
@@ -44,7 +46,7 @@ export function changesBetween(previous: WorkflowFigures[], current: WorkflowFig
     const material =
       change.kind !== 'changed' ||
       moved(change.calls.before, change.calls.after) ||
-      Math.abs(change.errorRate.after - change.errorRate.before) >= ERROR_RATE_THRESHOLD ||
+      Math.abs(change.errorRate.after - change.errorRate.before) >= ERROR_RATE_THRESHOLD - RATE_TOLERANCE ||
       costMoved(change.cost.before, change.cost.after) ||
       moved(change.denials.before, change.denials.after);
     if (material) changes.push(change);

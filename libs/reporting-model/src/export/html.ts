@@ -74,7 +74,7 @@ export function reportToHtml(doc: ReportDocument): string {
 <body>
 <h1>${escapeXml(title)}</h1>
 <p class="muted">Period ${escapeXml(r.period.from)} – ${escapeXml(r.period.to)}; generated ${escapeXml(r.generatedAt)}.</p>
-<p>${r.totals.calls} calls, ${escapeXml(percent(r.totals.calls ? r.totals.errors / r.totals.calls : null))} errors, ${r.totals.tokens} tokens, ${escapeXml(usd(r.totals.cost))} (${r.totals.unpricedCalls} unpriced calls).</p>
+<p>${r.totals.calls} calls (error rate ${escapeXml(percent(r.totals.calls ? r.totals.errors / r.totals.calls : null))}), ${r.totals.tokens} tokens, ${escapeXml(usd(r.totals.cost))} (${r.totals.unpricedCalls} unpriced calls).</p>
 ${charts(r, s)}
 ${sections(r)}
 <h2>First-90-days scorecard</h2>${scorecard}${reviews}

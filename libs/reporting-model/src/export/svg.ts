@@ -44,8 +44,8 @@ export function lineChart(title: string, points: Array<{ label: string; value: n
   const y = (v: number) => 30 + plotHeight - (top > 0 ? (v / top) * plotHeight : 0);
   const path = points.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   const dots = points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" class="dot"/>`).join('');
-  const labels = [0, points.length - 1]
-    .filter((i, n, all) => i >= 0 && all.indexOf(i) === n)
+  const ends = points.length === 0 ? [] : points.length === 1 ? [0] : [0, points.length - 1];
+  const labels = ends
     .map((i) => `<text x="${x(i).toFixed(1)}" y="${height - 20}" text-anchor="middle">${escapeXml(points[i].label)}</text>`)
     .join('');
   const axis = `<line x1="${left}" y1="${30 + plotHeight}" x2="${left + plotWidth}" y2="${30 + plotHeight}" class="axis"/><text x="${left - 6}" y="36" text-anchor="end">${escapeXml(`${top.toFixed(2)} ${unit}`)}</text><text x="${left - 6}" y="${30 + plotHeight}" text-anchor="end">0</text>`;
