@@ -13,7 +13,7 @@ export { migrations } from './migrations';
 @Module({})
 export class AppModule {}
 
-/** The read models this service keeps, on the topics the settings name. */
+/** Creates the read models this service keeps, on the topics the settings name. */
 export function traceProjections(settings: TraceIngestSettings) {
   return [new TraceProjection([settings.topics.spans]), new ControlProjection([settings.topics.policyDecisions, settings.topics.approvalEvents])];
 }

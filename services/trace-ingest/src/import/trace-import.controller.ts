@@ -45,7 +45,7 @@ export class TraceImportController implements OnModuleInit {
       throw error;
     }
     if (parsed.batch.spans.length === 0 && parsed.batch.rejected.length === 0) {
-      throw new AppError('invalid_argument', `the ${contentType ?? 'request'} body holds no spans`);
+      throw new AppError('invalid_argument', `the ${contentType ?? 'request'} body contains no spans`);
     }
     const result = await this.ingestor.ingest(principal.tenantId, 'file-import', parsed.batch);
     return {

@@ -31,7 +31,7 @@ export function redactionApplies(rules: RedactionRule[], tenantId: string, envir
 /** Attribute keys that carry prompt, completion or tool payload text in the conventions Estate reads. */
 const CONTENT_KEY = /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.(prompt|completion)(\..*)?|gen_ai\.tool\.call\.(arguments|result)|llm\.(input|output)_messages\..*|llm\.prompts?(\..*)?|input\.value|output\.value|ai\.(prompt(\..*)?|response\.(text|object|toolCalls))|ai\.toolCall\.(args|result)|traceloop\.entity\.(input|output)|gcp\.vertex\.agent\.(llm_request|llm_response|tool_call_args|tool_response)|input|output)$/;
 
-/** What is replaced, in order: secrets first so an email inside a key is not half-masked. */
+/** Patterns replaced in this order: secrets first, so an email inside a key is not half-masked. */
 const PATTERNS: Array<{ kind: string; pattern: RegExp }> = [
   { kind: 'secret', pattern: /\b(sk-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abpr]-[A-Za-z0-9-]{10,}|est_[A-Za-z0-9_-]{16,})\b/g },
   { kind: 'secret', pattern: /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g },

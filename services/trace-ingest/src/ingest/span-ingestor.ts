@@ -109,7 +109,7 @@ export class SpanIngestor {
     try {
       await this.bus.send(records);
     } catch (error) {
-      this.logger.error({ err: error, tenantId, spans, records: records.length, retryable: isRetryableKafkaError(error) }, 'appending spans to kafka failed; the client is told to retry');
+      this.logger.error({ err: error, tenantId, spans, records: records.length, retryable: isRetryableKafkaError(error) }, 'kafka append failed; answering with a retryable error');
       throw new AppError('unavailable', 'spans could not be stored durably right now; retry the request with backoff', undefined, true);
     }
   }

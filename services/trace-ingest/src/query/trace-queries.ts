@@ -114,7 +114,7 @@ export class TraceQueries {
     return { traces: rows, nextCursor };
   }
 
-  /** The spans in execution order with the policy decisions and approvals placed on each, and those whose span is not in the trace. */
+  /** Returns the spans in execution order with the policy decisions and approvals placed on each, and those whose span is not in the trace. */
   async controlStory(tenantId: string, traceId: string) {
     const { trace, spans } = await this.trace(tenantId, traceId);
     const [decisions, approvals] = await Promise.all([

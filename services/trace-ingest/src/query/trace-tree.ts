@@ -61,10 +61,11 @@ export function flatten(tree: SpanNode[]): SpanNode[] {
 function byStart(a: SpanNode, b: SpanNode): number {
   const difference = BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano);
   if (difference !== 0n) return difference < 0n ? -1 : 1;
-  return a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0;
+  if (a.spanId === b.spanId) return 0;
+  return a.spanId < b.spanId ? -1 : 1;
 }
 
-/** A malformed trace can name its own descendant as parent; such a span is shown at the top level instead of vanishing. */
+/** Detects a parent chain that loops, which a malformed trace can contain; such a span is shown at the top level instead of vanishing. */
 function createsCycle(node: SpanNode, nodes: Map<string, SpanNode>): boolean {
   const seen = new Set<string>([node.spanId]);
   let current = node.parentSpanId ? nodes.get(node.parentSpanId) : undefined;

@@ -1,10 +1,9 @@
 import { ident } from '@estate/projection';
 
 /**
- * The trace read model. `spans` holds each span once (the latest delivery
- * wins by end time, then by content hash, so the order of arrival never
- * changes the row); `traces` holds per-trace aggregates recomputed from the
- * spans of every touched trace.
+ * Creates the trace read model. `spans` contains each span once, and the
+ * rule that picks among deliveries is in TraceProjection. `traces` contains
+ * per-trace aggregates recomputed from the spans of every touched trace.
  */
 export function traceRecordDdl(schema: string): string[] {
   const s = ident(schema);
