@@ -5,6 +5,7 @@ import { AppError } from '@estate/service-kit';
 import type { Logger } from 'pino';
 import type { DecodedBatch, RejectedSpan } from '../otlp/decoded';
 import type { TraceIngestSettings } from '../settings';
+import { ingestMetrics } from './ingest-metrics';
 import { spanLimitProblem, truncateLongValues } from './limits';
 import { observeAssets } from './observations';
 import { redactionApplies, redactSpan } from './redaction';
@@ -60,6 +61,8 @@ export class SpanIngestor {
     inheritContext(spans);
     const records = this.encode(tenantId, source, spans, rejected);
     await this.append(records, tenantId, spans.length);
+    ingestMetrics.accepted.inc({ source }, total - rejected.length);
+    if (rejected.length > 0) ingestMetrics.rejected.inc({ source }, rejected.length);
     return { accepted: total - rejected.length, rejected };
   }
 
@@ -106,9 +109,12 @@ export class SpanIngestor {
   }
 
   private async append(records: OutboundRecord[], tenantId: string, spans: number): Promise<void> {
+    const timer = ingestMetrics.appendSeconds.startTimer();
     try {
       await this.bus.send(records);
+      timer();
     } catch (error) {
+      ingestMetrics.appendFailures.inc();
       this.logger.error({ err: error, tenantId, spans, records: records.length, retryable: isRetryableKafkaError(error) }, 'kafka append failed; answering with a retryable error');
       throw new AppError('unavailable', 'spans could not be stored durably right now; retry the request with backoff', undefined, true);
     }
