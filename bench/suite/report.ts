@@ -21,7 +21,7 @@ export interface Headline {
   limit?: string;
   ratio?: number;
   target: string;
-  verdict: 'met' | 'missed' | 'not available';
+  verdict: 'met' | 'missed' | 'reported' | 'not available';
 }
 
 /**
@@ -68,7 +68,7 @@ export function headlines(outcomes: Map<string, StepOutcome>): Headline[] {
   ratioRow('OTLP ingest', figure('ingest-throughput', /^spansPerSecond$/), 'spans/s', `producer tool ${round(producerSpans)} spans/s`, producerSpans, 0.4, 25_000);
   const bareHttp = figure('limit-otlp-http', /^spansPerSecond$/);
   const ingest = figure('ingest-throughput', /^spansPerSecond$/);
-  rows.push({ figure: 'OTLP ingest vs bare HTTP decode', value: ingest, unit: 'spans/s', limit: `bare server ${round(bareHttp ?? NaN)} spans/s`, ratio: ingest && bareHttp ? ingest / bareHttp : undefined, target: 'reported, no target', verdict: ingest === undefined ? 'not available' : 'met' });
+  rows.push({ figure: 'OTLP ingest vs bare HTTP decode', value: ingest, unit: 'spans/s', limit: `bare server ${round(bareHttp ?? NaN)} spans/s`, ratio: ingest && bareHttp ? ingest / bareHttp : undefined, target: 'no target', verdict: ingest === undefined ? 'not available' : 'reported' });
 
   const freshness = figure('ingest-throughput', /freshnessP99Ms/i);
   rows.push({ figure: 'freshness p99', value: freshness, unit: 'ms', target: '≤ 1000 ms', verdict: verdictOf(freshness, (v) => v <= 1000) });
