@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { resolve } from 'node:path';
 import { AccessAdminController, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceKitModule, ServiceOptions } from '@estate/service-kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
@@ -12,14 +13,21 @@ import { RuntimeController } from './runtime/runtime.controller';
 import { RuntimeFindings } from './runtime/runtime-findings';
 import { RuntimeProjection } from './runtime/runtime-projection';
 import { EvidenceController } from './evidence/evidence.controller';
+import { InventoryGrpcController } from './grpc/inventory.grpc.controller';
 import { ReachController } from './reach/reach.controller';
 import { ReachIndex } from './reach/reach-index';
+import { ReachQueries } from './reach/reach-queries';
 import { RelationshipCommands } from './relationships/relationship-commands';
 import { RelationshipsController } from './relationships/relationships.controller';
 import { InventoryProjection } from './store/inventory-projection';
 import { storeProviders } from './store/store.providers';
 
 export { migrations } from './migrations';
+
+export const INVENTORY_PROTO = resolve(__dirname, '../../../proto/estate/inventory.proto');
+
+/** The gRPC API served on GRPC_PORT; pass it as `grpc` in the service options. */
+export const inventoryGrpc = { packages: ['estate.inventory.v1'], protoPaths: [INVENTORY_PROTO] };
 
 /** The read models the inventory keeps; pass them as `projections` in the service options. */
 export function inventoryProjections() {
@@ -35,12 +43,13 @@ export function appModule(options: ServiceOptions): DynamicModule {
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
-    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController, ImportsController, RuntimeController, EvidenceController],
+    controllers: [AccessAdminController, AssetsController, RelationshipsController, ReachController, ImportsController, RuntimeController, EvidenceController, InventoryGrpcController],
     providers: [
       ...storeProviders,
       AssetCommands,
       AssetQueries,
       RelationshipCommands,
+      ReachQueries,
       McpImports,
       RuntimeFindings,
       ToolImports,

@@ -1,10 +1,10 @@
 import { config } from './instrument';
 import { main, startService } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
-import { appModule, inventoryProjections, migrations } from './app.module';
+import { appModule, inventoryGrpc, inventoryProjections, migrations } from './app.module';
 import { SERVICE_NAME, SERVICE_SCHEMA } from './config';
 
 const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
-const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations, projections: inventoryProjections() };
+const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations, projections: inventoryProjections(), grpc: inventoryGrpc };
 
 main(options, () => startService(options, appModule(options)));

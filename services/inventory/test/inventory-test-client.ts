@@ -1,5 +1,6 @@
 import { Role } from '@estate/contracts';
 import { KafkaBus } from '@estate/kafka';
+import { CommonConfig, ServiceOptions } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
 import { issueTestKeys, RunningService, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
 import { appModule, inventoryProjections, migrations } from '../src/app.module';
@@ -13,11 +14,17 @@ export interface InventoryTestContext {
   stop: () => Promise<void>;
 }
 
+/** Extra service options for one test, such as the gRPC API on a free port or a short scheduler interval. */
+export interface InventoryTestOptions {
+  grpc?: ServiceOptions['grpc'];
+  config?: Partial<CommonConfig> & Record<string, unknown>;
+}
+
 /** Starts the inventory in a fresh schema with a fresh tenant and waits until its keys are accepted. */
-export async function startInventory(roles: Role[] = ['platform', 'security', 'finops']): Promise<InventoryTestContext> {
+export async function startInventory(roles: Role[] = ['platform', 'security', 'finops'], extra: InventoryTestOptions = {}): Promise<InventoryTestContext> {
   const infra = testInfrastructure();
   const bus = new KafkaBus({ clientId: `inventory-test-${uniqueSuffix()}`, brokers: infra.kafkaBrokers }, createLogger('inventory-test', 'warn'));
-  const service = await startServiceForTest('inventory', { migrations, projections: inventoryProjections() }, appModule);
+  const service = await startServiceForTest('inventory', { migrations, projections: inventoryProjections(), ...extra }, appModule);
   const tenantId = `t-${uniqueSuffix()}`;
   const keys = await issueTestKeys(bus, tenantId, roles);
   const call: InventoryTestContext['call'] = async (path, init = {}) => {

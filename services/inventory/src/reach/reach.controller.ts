@@ -4,9 +4,9 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { DATA_CLASSIFICATIONS, DataClassification } from '@estate/contracts';
 import type { Principal } from '@estate/access';
-import { agentsIn, REACH_LIMITS, searchReach } from '@estate/estate-graph';
-import { AppError, CurrentPrincipal } from '@estate/service-kit';
-import { ReachIndex } from './reach-index';
+import { REACH_LIMITS } from '@estate/estate-graph';
+import { CurrentPrincipal } from '@estate/service-kit';
+import { ReachQueries } from './reach-queries';
 
 export class ReachQueryParams {
   @ApiPropertyOptional({ description: 'Start at this asset' }) @IsOptional() @IsString() from?: string;
@@ -22,7 +22,7 @@ export class ReachQueryParams {
 @ApiBearerAuth()
 @Controller('v1/reach')
 export class ReachController {
-  constructor(private readonly index: ReachIndex) {}
+  constructor(private readonly queries: ReachQueries) {}
 
   /**
    * Lists every path from one asset, or from every agent in an environment,
@@ -31,23 +31,7 @@ export class ReachController {
    * response states the bounds and whether one cut the enumeration short.
    */
   @Get()
-  async reach(@Query() params: ReachQueryParams, @CurrentPrincipal() principal: Principal) {
-    if (!params.from === !params.environment) {
-      throw new AppError('invalid_argument', 'give exactly one of "from" (an asset id) or "environment" (every agent in it)', params.from ? 'environment' : 'from');
-    }
-    const graph = await this.index.graphFor(principal.tenantId);
-    const startIds = params.from ? [params.from] : agentsIn(graph, params.environment!);
-    const result = searchReach(graph, {
-      startIds,
-      minSensitivity: params.minSensitivity ?? 'confidential',
-      maxDepth: params.maxDepth ?? REACH_LIMITS.defaultDepth,
-      maxPaths: params.maxPaths ?? REACH_LIMITS.defaultPaths,
-      maxExpansions: REACH_LIMITS.maxExpansions,
-      at: Date.now(),
-    });
-    if (params.from && result.unknownStartIds.length > 0) {
-      throw new AppError('not_found', `asset ${params.from} is not an active asset in this tenant's read model`, 'from');
-    }
-    return { startIds, ungatedPaths: result.paths.filter((p) => p.ungated).length, ...result };
+  reach(@Query() params: ReachQueryParams, @CurrentPrincipal() principal: Principal) {
+    return this.queries.reach(principal.tenantId, params);
   }
 }
