@@ -1,0 +1,73 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { LoadStepError, pollUntil, ServiceClient } from './http';
+
+const DAY_MS = 86_400_000;
+/** The reporting service accepts periods of at most 366 days. */
+const REPORT_PERIOD_DAYS = 366;
+
+/** The report period: the 366 days up to an hour from now, so decisions made moments ago fall inside it. */
+export function reportPeriod(now = new Date()): { from: string; to: string } {
+  const to = new Date(now.getTime() + 3_600_000);
+  return { from: new Date(to.getTime() - REPORT_PERIOD_DAYS * DAY_MS).toISOString(), to: to.toISOString() };
+}
+
+export interface PricedUsage {
+  calls: number;
+  unpriced: number;
+  costMicros: bigint;
+}
+
+/** Waits until the cost ledger has a usage record for every model and embedding span with usage. */
+export async function waitForPricedUsage(client: ServiceClient, usageSpans: Map<string, number>, timeoutMs: number): Promise<PricedUsage> {
+  const total: PricedUsage = { calls: 0, unpriced: 0, costMicros: 0n };
+  for (const [traceId, expected] of usageSpans) {
+    if (expected === 0) continue;
+    const { body } = await pollUntil(
+      `${expected} usage records of trace ${traceId} in cost-ledger`,
+      () => client.call<{ calls?: unknown[]; unpricedCalls: number; costMicros: string }>('costLedger', `/v1/traces/${traceId}/cost`, { role: 'finops', accept: [404] }),
+      (r) => r.status === 200 && (r.body.calls?.length ?? 0) >= expected,
+      timeoutMs,
+      'catch-up',
+    );
+    total.calls += body.calls!.length;
+    total.unpriced += body.unpricedCalls;
+    total.costMicros += BigInt(body.costMicros);
+  }
+  return total;
+}
+
+export interface LeadershipFigures {
+  totals: { calls: number; errors: number; tokens: number; cost: string; unpricedCalls: number };
+  decisionsByOutcome: { allow: number; deny: number; requireApproval: number };
+}
+
+/** Waits until the reporting service counts at least `decisions` policy decisions in the period. */
+export async function waitForReportedDecisions(client: ServiceClient, decisions: number, period: { from: string; to: string }, timeoutMs: number): Promise<LeadershipFigures> {
+  const query = `from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+  const { body } = await pollUntil(
+    `${decisions} decisions in the reporting service`,
+    () => client.call<LeadershipFigures>('reporting', `/v1/reports/leadership?${query}`, { role: 'governance' }),
+    (r) => r.body.decisionsByOutcome.allow + r.body.decisionsByOutcome.deny + r.body.decisionsByOutcome.requireApproval >= decisions,
+    timeoutMs,
+    'catch-up',
+  );
+  return body;
+}
+
+export const WRITE_REPORT_CLI = path.join('services', 'reporting', 'src', 'cli', 'write-report.ts');
+
+/** Runs the reporting CLI, which writes report.html, .md, .json and .csv; returns false when the CLI is not in this checkout. */
+export function writeReport(repoRoot: string, options: { tenantId: string; apiKey: string; reportingUrl: string; outputDir: string; period: { from: string; to: string } }): boolean {
+  if (!existsSync(path.join(repoRoot, WRITE_REPORT_CLI))) return false;
+  const run = spawnSync('npx', ['ts-node', WRITE_REPORT_CLI, options.tenantId, options.outputDir, '--from', options.period.from, '--to', options.period.to], {
+    cwd: repoRoot,
+    env: { ...process.env, REPORTING_URL: options.reportingUrl, ESTATE_API_KEY: options.apiKey },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) {
+    throw new LoadStepError(`step "report": ${WRITE_REPORT_CLI} exited with ${run.status}: ${(run.stderr || run.stdout).trim().slice(0, 500)}; check the reporting service at ${options.reportingUrl}`);
+  }
+  return true;
+}
