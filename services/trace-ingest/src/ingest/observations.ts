@@ -15,7 +15,7 @@ export function observeAssets(spans: CanonicalSpan[]): AssetObserved[] {
     const add = (kind: ObservedKind, name: string | undefined, extra: Partial<AssetObserved> = {}) => {
       if (!name) return;
       const observed: AssetObserved = { kind, name: name.slice(0, 512), ...common, ...extra, firstSeenAt: seen.start, lastSeenAt: seen.end, exampleTraceId: span.traceId };
-      const key = JSON.stringify([kind, observed.name, observed.provider, observed.environment, observed.service, observed.viaAgent, observed.workflow]);
+      const key = [kind, observed.name, observed.provider, observed.environment, observed.service, observed.viaAgent, observed.workflow].join('\u0000');
       const existing = byKey.get(key);
       if (!existing) {
         byKey.set(key, stripUndefined(observed));

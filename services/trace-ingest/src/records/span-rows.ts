@@ -75,5 +75,6 @@ function toRow(tenantId: string, source: string, span: CanonicalSpan): SpanRow {
  * an escaped backslash before `u0000` is left alone.
  */
 export function toJsonbParameter(rows: unknown[]): string {
-  return JSON.stringify(rows).replace(/(^|[^\\])((?:\\\\)*)\\u0000/g, '$1$2\\ufffd');
+  const json = JSON.stringify(rows);
+  return json.includes('\\u0000') ? json.replace(/(^|[^\\])((?:\\\\)*)\\u0000/g, '$1$2\\ufffd') : json;
 }
