@@ -59,7 +59,7 @@ export class ServiceClient {
       const hint = response.status === 401
         ? 'the key is unknown to the service; rerun `npx ts-node tools/dev-tenant.ts` or wait for the service to read the access topic'
         : `see .cache/logs/${serviceLogName(service)}.log`;
-      throw new LoadStepError(`step "${this.step}": ${service} returned HTTP ${response.status} for ${method} ${path}: ${response.status}: ${text.slice(0, 400)}; ${hint}`);
+      throw new LoadStepError(`step "${this.step}": ${service} returned HTTP ${response.status} for ${method} ${path}: ${text.slice(0, 400)}; ${hint}`);
     }
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
   }
