@@ -38,7 +38,7 @@ entity Environment { tier?: String };
 entity User in [Team] { roles?: Set<String>, email?: String };
 entity Agent in [Team] { environment?: String, policyClass?: String, owner?: String, toolScope?: Set<String> };
 entity McpServer { environment?: String, owner?: String };
-entity Tool in [McpServer] { sideEffects?: Bool, definitionHash?: String, environment?: String };
+entity Tool in [McpServer] { sideEffects?: Bool, definitionHash?: String, definitionDrifted?: Bool, environment?: String };
 entity Dataset { classification?: String, environment?: String, containsPii?: Bool };
 entity ModelRoute { provider?: String, region?: String, external?: Bool };
 entity OutputChannel { customerFacing?: Bool };

@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Projection } from '@estate/projection';
 import { ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import { BudgetStateCache } from './budgets/budget-state-cache';
+import { BudgetStatesProjection } from './budgets/budget-states.projection';
 import { BundleRegistry } from './bundles/bundle-registry';
 import { BundleService } from './bundles/bundle.service';
 import { BundlesController } from './bundles/bundles.controller';
@@ -11,13 +13,18 @@ import { EntitiesController } from './entities/entities.controller';
 import { EntityCache } from './entities/entity-cache';
 import { ToolsController } from './entities/tools.controller';
 import { ExemptionsProjection } from './exemptions/exemptions.projection';
+import { InventoryEntitiesProjection } from './inventory/inventory.projection';
 import { PolicyGrpcController } from './grpc/policy.grpc.controller';
 
 export { migrations } from './migrations';
 
-/** Read models the policy service keeps: grants and exception windows from the approvals topic. */
+/**
+ * Read models the policy service keeps: grants and exception windows from
+ * the approvals topic, Cedar entities and pinned tool hashes from the
+ * inventory topic, and budget states from the cost topic.
+ */
 export function policyProjections(): Projection[] {
-  return [new ExemptionsProjection()];
+  return [new ExemptionsProjection(), new InventoryEntitiesProjection(), new BudgetStatesProjection()];
 }
 
 export const POLICY_PROTO = resolve(__dirname, '../../../proto/estate/policy.proto');
@@ -30,6 +37,6 @@ export function appModule(options: ServiceOptions): DynamicModule {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
     controllers: [DecisionsController, BundlesController, ToolsController, EntitiesController, PolicyGrpcController],
-    providers: [BundleRegistry, BundleService, EntityCache, DecisionPoint],
+    providers: [BundleRegistry, BundleService, EntityCache, BudgetStateCache, DecisionPoint],
   };
 }

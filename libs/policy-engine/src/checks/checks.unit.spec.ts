@@ -71,6 +71,11 @@ describe('checkToolBinding', () => {
     expect(checkToolBinding({ toolName: 'a', pinnedDefinitionHash: 'x', observedDefinitionHash: 'y' }).drifted).toBe(true);
     expect(checkToolBinding({ toolName: 'a', pinnedDefinitionHash: 'x' })).toEqual({ inScope: false, pinned: false, drifted: false });
   });
+
+  it('fails a tool the inventory saw drift, whatever hash the caller sends', () => {
+    expect(checkToolBinding({ toolName: 'a', pinnedDefinitionHash: 'x', observedDefinitionHash: 'x', definitionDrifted: true })).toEqual({ inScope: false, pinned: false, drifted: true });
+    expect(checkToolBinding({ toolName: 'a', pinnedDefinitionHash: 'x', definitionDrifted: true }).drifted).toBe(true);
+  });
 });
 
 describe('checkEnvironment', () => {

@@ -30,6 +30,7 @@ export interface RuntimeCheckInput {
   agentToolScope?: readonly string[];
   pinnedDefinitionHash?: string;
   observedDefinitionHash?: string;
+  definitionDrifted?: boolean;
   principalEnvironment?: string;
   resourceEnvironment?: string;
   /** True when the resource is an output channel that reaches customers. */
@@ -81,10 +82,14 @@ export function runRuntimeChecks(input: RuntimeCheckInput): CheckResult {
         agentToolScope: input.agentToolScope,
         pinnedDefinitionHash: input.pinnedDefinitionHash,
         observedDefinitionHash: input.observedDefinitionHash,
+        definitionDrifted: input.definitionDrifted,
       })
     : { inScope: true, pinned: true, drifted: false };
   if (binding.drifted) {
-    verdicts.push({ checkId: 'check:tool-binding', reason: `tool ${input.toolName} definition hash differs from the pinned one` });
+    const reason = input.definitionDrifted
+      ? `tool ${input.toolName} drifted from its pinned definition and has not been re-pinned`
+      : `tool ${input.toolName} definition hash differs from the pinned one`;
+    verdicts.push({ checkId: 'check:tool-binding', reason });
   }
   const crossing = checkEnvironment(input);
   if (crossing) verdicts.push({ checkId: 'check:environment', reason: crossing });

@@ -7,6 +7,8 @@ export interface ToolBindingInput {
   pinnedDefinitionHash?: string;
   /** Definition hash the runtime actually loaded. */
   observedDefinitionHash?: string;
+  /** True when the inventory saw the MCP server announce a definition other than the pinned one and nobody re-pinned it yet. */
+  definitionDrifted?: boolean;
 }
 
 export interface ToolBindingResult {
@@ -24,6 +26,8 @@ export interface ToolBindingResult {
 export function checkToolBinding(input: ToolBindingInput): ToolBindingResult {
   const inScope = input.agentToolScope?.includes(input.toolName) ?? false;
   const known = input.pinnedDefinitionHash !== undefined && input.observedDefinitionHash !== undefined;
-  const pinned = known && input.pinnedDefinitionHash === input.observedDefinitionHash;
-  return { inScope, pinned, drifted: known && !pinned };
+  const mismatch = known && input.pinnedDefinitionHash !== input.observedDefinitionHash;
+  // Inventory drift fails the check whatever hash the caller reports, until a new pin clears it.
+  const drifted = mismatch || input.definitionDrifted === true;
+  return { inScope, pinned: known && !drifted, drifted };
 }

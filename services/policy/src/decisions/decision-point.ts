@@ -29,6 +29,8 @@ import canonicalize from 'canonicalize';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
+import { budgetStateFor } from '../budgets/budget-match';
+import { BudgetStateCache } from '../budgets/budget-state-cache';
 import { ActiveBundle, BundleRegistry } from '../bundles/bundle-registry';
 import { decisionSettingsFrom, DecisionSettings } from '../config';
 import { EntityCache } from '../entities/entity-cache';
@@ -75,6 +77,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
   constructor(
     private readonly bundles: BundleRegistry,
     private readonly entities: EntityCache,
+    private readonly budgets: BudgetStateCache,
     @Inject(PG_POOL) pool: Pool,
     @Inject(EVENT_PUBLISHER) publisher: EventPublisher,
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
@@ -129,6 +132,15 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     const principalAttrs = attrsOf(slice.entities, principal);
     const resourceAttrs = attrsOf(slice.entities, resource);
     const ctx = request.context;
+    const policyClass = ctx.policyClass ?? (principalAttrs.policyClass as string | undefined) ?? 'unclassified';
+    const cachedBudgetState = budgetStateFor(await this.budgets.states(tenantId), {
+      agent: principal.type === 'Agent' ? principal.id : undefined,
+      environment: ctx.environment,
+      team: principalAttrs.owner as string | undefined,
+      policyClass,
+      modelRoute: request.action === 'call_model' ? resource.id : undefined,
+      provider: resourceAttrs.provider as string | undefined,
+    });
     const checks = runRuntimeChecks({
       action: request.action,
       toolName,
@@ -137,9 +149,11 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       output: ctx.output,
       retrievedContent: ctx.retrievedContent,
       budgetState: ctx.budgetState,
+      cachedBudgetState,
       agentToolScope: (principalAttrs.toolScope as string[] | undefined) ?? ctx.toolScope,
       pinnedDefinitionHash: resourceAttrs.definitionHash as string | undefined,
       observedDefinitionHash: ctx.toolDefinitionHash,
+      definitionDrifted: resourceAttrs.definitionDrifted === true,
       principalEnvironment: principalAttrs.environment as string | undefined,
       resourceEnvironment: resourceAttrs.environment as string | undefined,
       customerFacingChannel: request.action === 'send_output' && resourceAttrs.customerFacing === true,
@@ -147,7 +161,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     });
     const cedarContext: Record<string, unknown> = {
       environment: ctx.environment,
-      policyClass: ctx.policyClass ?? (principalAttrs.policyClass as string | undefined) ?? 'unclassified',
+      policyClass,
       ...checks.context,
     };
     if (tool) cedarContext.arguments = typedArguments(tool.inputSchema ?? { type: 'object' }, ctx.arguments ?? {});

@@ -76,4 +76,44 @@ export const migrations = [
       `CREATE INDEX exception_windows_open ON ${s}.exception_windows (tenant_id, ends_at) WHERE state = 'open'`,
     ];
   }),
+  sqlMigration('InventoryAndBudgets1765100000000', (schema) => {
+    const s = ident(schema);
+    return [
+      // Inventory state the policy entities are derived from; Cedar ids are asset names, as runtimes call them.
+      `CREATE TABLE ${s}.inventory_assets (
+         tenant_id text NOT NULL,
+         asset_id text NOT NULL,
+         kind text NOT NULL,
+         name text NOT NULL,
+         version integer NOT NULL,
+         snapshot jsonb NOT NULL,
+         retired boolean NOT NULL,
+         definition_drifted boolean NOT NULL DEFAULT false,
+         PRIMARY KEY (tenant_id, asset_id))`,
+      `CREATE INDEX inventory_assets_name ON ${s}.inventory_assets (tenant_id, kind, name)`,
+      `CREATE TABLE ${s}.inventory_relationships (
+         tenant_id text NOT NULL,
+         relationship_id text NOT NULL,
+         type text NOT NULL,
+         from_id text NOT NULL,
+         to_id text NOT NULL,
+         version integer NOT NULL,
+         ended boolean NOT NULL,
+         PRIMARY KEY (tenant_id, relationship_id))`,
+      `CREATE INDEX inventory_relationships_from ON ${s}.inventory_relationships (tenant_id, from_id)`,
+      `CREATE INDEX inventory_relationships_to ON ${s}.inventory_relationships (tenant_id, to_id)`,
+      // Entities written by the inventory projection are replaced or deleted by it; API-written ones are left alone.
+      `ALTER TABLE ${s}.entities ADD COLUMN source text NOT NULL DEFAULT 'api'`,
+      // Bumped in the transaction of every entity write, so replicas reload a tenant only when it moved.
+      `CREATE TABLE ${s}.entity_revisions (tenant_id text PRIMARY KEY, revision bigint NOT NULL)`,
+      `CREATE TABLE ${s}.budget_states (
+         tenant_id text NOT NULL,
+         budget_id text NOT NULL,
+         period_key text NOT NULL,
+         scope jsonb NOT NULL,
+         state text NOT NULL,
+         changed_at timestamptz NOT NULL,
+         PRIMARY KEY (tenant_id, budget_id))`,
+    ];
+  }),
 ];
