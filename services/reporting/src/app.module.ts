@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import { OwnershipController } from './ownership/ownership.controller';
 import { RecordCommands } from './records/record-commands';
 import { RecordsController } from './records/records.controller';
+import { ManagementController } from './reports/management.controller';
 import { ReportService } from './reports/report.service';
 import { ReportsController } from './reports/reports.controller';
 
@@ -16,7 +18,7 @@ export function appModule(options: ServiceOptions): DynamicModule {
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
-    controllers: [ReportsController, RecordsController],
+    controllers: [ReportsController, ManagementController, RecordsController, OwnershipController],
     providers: [ReportService, RecordCommands],
   };
 }

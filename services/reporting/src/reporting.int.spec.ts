@@ -59,17 +59,19 @@ describe('reporting joins every stream per workflow', () => {
     ]);
 
     const start = Date.now() - 3600_000;
+    const traces: Array<{ traceId: string; spans: object[] }> = [];
     for (const [i, durationMs] of durations.entries()) {
       const traceId = newTraceId();
       claimsTraces.push(traceId);
       const failedTool = i === 3 ? { tool: 'policy-lookup', errorType: 'TimeoutError' } : undefined;
-      await r.publishSpans(traceId, traceSpans(traceId, { workflow: 'claims-triage', policyClass: 'standard', durationMs, model: MODEL, usage: { input: 1000, output: 200 }, failedTool }, start + i * 1000));
+      traces.push({ traceId, spans: traceSpans(traceId, { workflow: 'claims-triage', policyClass: 'standard', durationMs, model: MODEL, usage: { input: 1000, output: 200 }, failedTool }, start + i * 1000) });
     }
     for (let i = 0; i < 2; i++) {
       const traceId = newTraceId();
       refundTraces.push(traceId);
-      await r.publishSpans(traceId, traceSpans(traceId, { workflow: 'refund-flow', durationMs: 50 }, start + 10_000 + i * 1000));
+      traces.push({ traceId, spans: traceSpans(traceId, { workflow: 'refund-flow', durationMs: 50 }, start + 10_000 + i * 1000) });
     }
+    await r.publishTraces(traces);
     await r.publishTo(r.topics.runtimeObservations, [events.observed('agent', 'triage-bot', claimsTraces[0]), events.observed('tool', 'unregistered-tool', claimsTraces[1])]);
 
     await r.publish([

@@ -29,7 +29,11 @@ export class TenantEvents {
     return this.envelope('trace.asset.observed', `${kind}:${name}`, { kind, name, firstSeenAt: at, lastSeenAt: at, exampleTraceId: traceId });
   }
 
-  decision(decisionId: string, outcome: 'allow' | 'deny' | 'require_approval', extra: { traceId?: string; workflow?: string; agent?: string; tool?: string; exceptionWindowIds?: string[] }) {
+  decision(
+    decisionId: string,
+    outcome: 'allow' | 'deny' | 'require_approval',
+    extra: { traceId?: string; workflow?: string; agent?: string; tool?: string; exceptionWindowIds?: string[] },
+  ) {
     const payload = {
       decisionId, traceId: extra.traceId, principal: { type: 'Agent', id: extra.agent ?? 'triage-bot' }, action: 'call_tool',
       resource: { type: 'Tool', id: extra.tool ?? 'policy-lookup' }, context: extra.workflow ? { workflow: extra.workflow } : {}, outcome,
@@ -56,9 +60,9 @@ export class TenantEvents {
     });
   }
 
-  exceptionWindow(windowId: string, owner: string, endsAt: Date) {
+  exceptionWindow(windowId: string, owner: string, endsAt: Date, agent = 'triage-bot') {
     return this.envelope('approval.exception-window.opened', windowId, {
-      windowId, version: 1, policyIds: ['p1'], scope: { principal: { type: 'Agent', id: 'triage-bot' } }, owner, reason: 'migration',
+      windowId, version: 1, policyIds: ['p1'], scope: { principal: { type: 'Agent', id: agent } }, owner, reason: 'migration',
       startsAt: new Date(Date.now() - 3600_000).toISOString(), endsAt: endsAt.toISOString(), openedBy: 'governance',
     });
   }
@@ -69,8 +73,7 @@ export class TenantEvents {
     });
   }
 
-  budget(budgetId: string, state: 'ok' | 'soft_limit' | 'hard_limit') {
-    const scope = { workflow: 'claims-triage' };
+  budget(budgetId: string, state: 'ok' | 'soft_limit' | 'hard_limit', scope: Record<string, string> = { workflow: 'claims-triage' }) {
     return [
       this.envelope('cost.budget.defined', budgetId, { budgetId, name: 'claims monthly', scope, period: 'month', softLimit: '10', hardLimit: '20', thresholds: [50, 80, 100], definedBy: 'finops' }),
       this.envelope('cost.budget.state-changed', budgetId, { budgetId, periodKey: '2026-12-01T00:00:00.000Z', scope, spent: '12.5', state, previousState: 'ok', limit: '10' }),
@@ -93,9 +96,11 @@ export interface SpanSpec {
   model?: string;
   usage?: { input: number; output: number };
   failedTool?: { tool: string; errorType: string };
+  promptVersion?: string;
+  modelRoute?: string;
 }
 
-/** One trace: a root request span, a model call when `usage` is given, and a failed tool call when `failedTool` is given. */
+/** Builds one trace: a root request span, a model call when `usage` is given, and a failed tool call when `failedTool` is given. */
 export function traceSpans(traceId: string, spec: SpanSpec, startMs: number) {
   const ns = (ms: number) => (BigInt(Math.round(ms * 1000)) * 1000n).toString();
   const rootId = newSpanId();
@@ -107,7 +112,8 @@ export function traceSpans(traceId: string, spec: SpanSpec, startMs: number) {
   if (spec.usage) {
     spans.push({
       ...base, spanId: newSpanId(), parentSpanId: rootId, name: 'chat', step: 'llm_call', startTimeUnixNano: ns(startMs + 1), endTimeUnixNano: ns(startMs + 2),
-      status: 'ok', context: { agent: 'triage-bot', modelServed: spec.model, provider: 'openai' }, usage: spec.usage,
+      status: 'ok', usage: spec.usage,
+      context: { agent: 'triage-bot', modelServed: spec.model, provider: 'openai', promptVersion: spec.promptVersion, modelRoute: spec.modelRoute },
     });
   }
   if (spec.failedTool) {

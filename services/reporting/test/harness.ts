@@ -1,7 +1,10 @@
 import { createEnvelope, encodeEvent, EventEnvelope, Role, TOPIC_SPECS, Topics } from '@estate/contracts';
 import { EventPublisher, KafkaBus } from '@estate/kafka';
 import { createLogger } from '@estate/telemetry';
-import { freshTopic, issueTestKeys, RunningService, startServiceForTest, TestKey, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
+import { Projection, storeNextOffset } from '@estate/projection';
+import { CommonConfig, runMigrations, ServiceOptions, startService } from '@estate/service-kit';
+import { freshSchemaName, freshTopic, issueTestKeys, RunningService, TestKey, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
+import { Pool } from 'pg';
 import { appModule, migrations } from '../src/app.module';
 import { DEFAULT_TOPICS, reportingProjections, ReportingTopics } from '../src/projections';
 
@@ -12,8 +15,8 @@ export interface ReportingUnderTest {
   tenantId: string;
   keys: Record<string, TestKey>;
   publish(envelopes: EventEnvelope[]): Promise<void>;
-  /** Publishes canonical spans of one trace to the per-run span topic. */
-  publishSpans(traceId: string, spans: object[]): Promise<void>;
+  /** Publishes the canonical spans of each trace (one event per trace) to the per-run span topic in one send. */
+  publishTraces(traces: Array<{ traceId: string; spans: object[] }>): Promise<void>;
   /** Publishes envelopes to a per-run copy of their topic. */
   publishTo(topic: string, envelopes: EventEnvelope[]): Promise<void>;
   call(path: string, init?: { method?: string; body?: unknown; role?: Role }): Promise<{ status: number; body: any; text: string; contentType: string }>;
@@ -24,7 +27,9 @@ export interface ReportingUnderTest {
  * Starts reporting in this process with a fresh schema, per-run span and
  * observation topics (the only contracts that accept per-run copies) and a
  * fresh tenant, and waits until the tenant's keys are accepted. The other
- * streams use the shared topics; the fresh tenant keeps the test's facts apart.
+ * streams use the shared topics, read from their current end: the fresh
+ * tenant's events all come later, and replaying every other test's history
+ * (tens of thousands of policy decisions) would only slow the test down.
  */
 export async function startReporting(): Promise<ReportingUnderTest> {
   const infra = testInfrastructure();
@@ -35,7 +40,7 @@ export async function startReporting(): Promise<ReportingUnderTest> {
     spans: await freshTopic(bus, Topics.spans, 2),
     runtimeObservations: await freshTopic(bus, Topics.runtimeObservations, 1),
   };
-  const service = await startServiceForTest('reporting', { migrations, projections: reportingProjections(topics) }, appModule);
+  const service = await startAtSharedTopicEnds(bus, reportingProjections(topics), [topics.spans, topics.runtimeObservations]);
   const tenantId = `t-${uniqueSuffix()}`;
   const keys = await issueTestKeys(bus, tenantId, ['governance', 'finops', 'security']);
   const publisher = new EventPublisher(bus);
@@ -56,13 +61,49 @@ export async function startReporting(): Promise<ReportingUnderTest> {
     service, bus, topics, tenantId, keys, call,
     publish: (envelopes) => publisher.publish(envelopes),
     publishTo: (topic, envelopes) => bus.send(envelopes.map((e) => ({ ...encodeEvent(e), topic }))),
-    publishSpans: (traceId, spans) => {
-      const envelope = createEnvelope({ type: 'trace.spans.recorded', schemaVersion: 1, tenantId, producer: 'reporting-test', key: traceId, payload: { traceId, source: 'file-import', spans } });
-      return bus.send([{ ...encodeEvent(envelope), topic: topics.spans }]);
+    publishTraces: (traces) => {
+      const envelopes = traces.map(({ traceId, spans }) =>
+        createEnvelope({ type: 'trace.spans.recorded', schemaVersion: 1, tenantId, producer: 'reporting-test', key: traceId, payload: { traceId, source: 'file-import', spans } }),
+      );
+      return bus.send(envelopes.map((e) => ({ ...encodeEvent(e), topic: topics.spans })));
     },
     stop: async () => {
       await service.stop();
       await bus.close();
     },
   };
+}
+
+/**
+ * Starts the service like `startServiceForTest` (fresh schema, own consumer
+ * groups, free port), after storing each projection's offsets on the shared
+ * topics at their current end. Per-run topics are read from the start.
+ */
+async function startAtSharedTopicEnds(bus: KafkaBus, projections: Projection[], perRunTopics: string[]): Promise<RunningService> {
+  const infra = testInfrastructure();
+  const schema = freshSchemaName('reporting');
+  await runMigrations(infra.databaseUrl, schema, migrations);
+  const pool = new Pool({ connectionString: infra.databaseUrl, max: 1 });
+  const client = await pool.connect();
+  try {
+    for (const projection of projections) {
+      for (const topic of projection.topics.filter((t) => !perRunTopics.includes(t))) {
+        for (const { partition, high } of await bus.topicOffsets(topic)) {
+          await storeNextOffset(client, schema, projection.name, topic, partition, BigInt(high));
+        }
+      }
+    }
+  } finally {
+    client.release();
+    await pool.end();
+  }
+  const config: CommonConfig = {
+    HTTP_PORT: 0, KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl, LOG_LEVEL: 'warn', DB_POOL_SIZE: 5, SHUTDOWN_TIMEOUT_MS: 10000,
+  };
+  const options: ServiceOptions = {
+    name: 'reporting', schema, config, migrations, projections, logger: createLogger('reporting', 'warn'), consumerGroupPrefix: `test.${schema}`,
+  };
+  const app = await startService(options, appModule(options));
+  const address = app.getHttpServer().address() as { port: number };
+  return { app, baseUrl: `http://127.0.0.1:${address.port}`, options, stop: () => app.close() };
 }
