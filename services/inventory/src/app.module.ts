@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { AccessAdminController, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceKitModule, ServiceOptions } from '@estate/service-kit';
+import { Topics } from '@estate/contracts';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { AssetCommands } from './assets/asset-commands';
@@ -12,6 +13,7 @@ import { ToolImports } from './imports/tool-imports';
 import { RuntimeController } from './runtime/runtime.controller';
 import { RuntimeFindings } from './runtime/runtime-findings';
 import { RuntimeProjection } from './runtime/runtime-projection';
+import { UnseenScheduler } from './runtime/unseen-scheduler';
 import { EvidenceController } from './evidence/evidence.controller';
 import { InventoryGrpcController } from './grpc/inventory.grpc.controller';
 import { ReachController } from './reach/reach.controller';
@@ -21,6 +23,7 @@ import { RelationshipCommands } from './relationships/relationship-commands';
 import { RelationshipsController } from './relationships/relationships.controller';
 import { InventoryProjection } from './store/inventory-projection';
 import { storeProviders } from './store/store.providers';
+import { SERVICE_NAME } from './config';
 
 export { migrations } from './migrations';
 
@@ -30,8 +33,8 @@ export const INVENTORY_PROTO = resolve(__dirname, '../../../proto/estate/invento
 export const inventoryGrpc = { packages: ['estate.inventory.v1'], protoPaths: [INVENTORY_PROTO] };
 
 /** The read models the inventory keeps; pass them as `projections` in the service options. */
-export function inventoryProjections() {
-  return [new InventoryProjection(), new RuntimeProjection()];
+export function inventoryProjections(observationTopic: string = Topics.runtimeObservations) {
+  return [new InventoryProjection(), new RuntimeProjection(SERVICE_NAME, [observationTopic])];
 }
 
 @Module({})
@@ -52,6 +55,7 @@ export function appModule(options: ServiceOptions): DynamicModule {
       ReachQueries,
       McpImports,
       RuntimeFindings,
+      UnseenScheduler,
       ToolImports,
       {
         provide: ReachIndex,

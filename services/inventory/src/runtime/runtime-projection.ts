@@ -10,6 +10,7 @@ import {
 } from '@estate/contracts';
 import { ident, Projection, ProjectionContext } from '@estate/projection';
 import { insertOutbox } from '../store/event-store';
+import { foldToolUses, recordObservedRelationships } from './observed-relationships';
 
 /** Inventory kind for each kind runtime telemetry reports; providers and plain services are not inventory assets. */
 export const OBSERVED_TO_ASSET_KIND: Record<string, string | undefined> = {
@@ -27,16 +28,22 @@ interface Sighting {
  * transaction records each new finding (an asset seen but never registered,
  * a tool called by an agent outside its declared relationships) and queues
  * its event in the outbox, so a finding is raised exactly once per subject.
+ * A tool used by a registered agent also becomes an observed `calls`
+ * relationship (`inventory.relationship.observed`) with its first and last
+ * sighting.
  * Tenants unknown to the access read model are skipped, because findings for
  * them would reach nobody.
  */
 export class RuntimeProjection implements Projection {
   readonly name = 'runtime-observations';
-  readonly topics = [Topics.runtimeObservations];
   readonly handles = [AssetObservedV1.type];
   readonly tables = [{ name: 'runtime_sightings' }, { name: 'runtime_findings' }];
 
-  constructor(private readonly producer = 'inventory') {}
+  /** Tests pass a per-run copy of the observations topic, so a running stack never consumes their sightings. */
+  constructor(
+    private readonly producer = 'inventory',
+    readonly topics: string[] = [Topics.runtimeObservations],
+  ) {}
 
   async apply(events: EventEnvelope[], { client, schema }: ProjectionContext): Promise<void> {
     const s = ident(schema);
@@ -65,6 +72,8 @@ export class RuntimeProjection implements Projection {
       }
     }
     await insertOutbox(client, schema, findings);
+    // After the scope check, which counts only declared and imported relationships, so recording the use never hides drift.
+    await recordObservedRelationships({ client, schema }, this.producer, foldToolUses(sightings));
   }
 
   private envelope(sighting: Sighting, type: string, key: string, payload: object): EventEnvelope {
@@ -130,7 +139,8 @@ async function recordFinding(client: ProjectionContext['client'], s: string, ten
 /**
  * Finds a registered agent that called the tool without a declared path:
  * neither `calls` to a tool of that name nor `uses` of an MCP server that
- * `exposes` it. Returns undefined when the agent is unregistered (that is
+ * `exposes` it. Observed relationships do not count, since runtime use is
+ * what the check is judging. Returns undefined when the agent is unregistered (that is
  * an unregistered-asset finding instead) or the call is in scope.
  */
 async function scopeDrift(client: ProjectionContext['client'], s: string, tenantId: string, agentName: string, toolName: string) {
@@ -142,7 +152,7 @@ async function scopeDrift(client: ProjectionContext['client'], s: string, tenant
        SELECT aggregate_id FROM ${s}.aggregates WHERE tenant_id = $1 AND aggregate_type = 'asset' AND kind = 'tool' AND name = $3),
      live AS (
        SELECT state->>'fromId' AS from_id, state->>'toId' AS to_id, kind AS type FROM ${s}.aggregates
-       WHERE tenant_id = $1 AND aggregate_type = 'relationship' AND state->>'endedAt' IS NULL)
+       WHERE tenant_id = $1 AND aggregate_type = 'relationship' AND state->>'endedAt' IS NULL AND state->>'source' <> 'observed')
      SELECT agent.aggregate_id AS agent_id, agent.name AS agent_name, (SELECT aggregate_id FROM tools LIMIT 1) AS tool_id,
        EXISTS (SELECT 1 FROM live WHERE type = 'calls' AND from_id = agent.aggregate_id AND to_id IN (SELECT aggregate_id FROM tools))
        OR EXISTS (SELECT 1 FROM live u JOIN live e ON e.from_id = u.to_id AND e.type = 'exposes'

@@ -46,7 +46,7 @@ export class EventStore {
   async append(changes: AggregateChange[], correlationId?: string): Promise<EventEnvelope[]> {
     return this.transaction(async (client) => {
       const envelopes: EventEnvelope[] = [];
-      for (const change of changes) envelopes.push(await this.appendOne(client, change, correlationId));
+      for (const change of changes) envelopes.push(await appendChange(client, this.schema, this.producer, change, correlationId));
       return envelopes;
     });
   }
@@ -65,58 +65,6 @@ export class EventStore {
     } finally {
       client.release();
     }
-  }
-
-  private async appendOne(client: PoolClient, change: AggregateChange, correlationId?: string): Promise<EventEnvelope> {
-    const s = ident(this.schema);
-    const { tenantId, aggregateId, expectedVersion, state } = change;
-    if (expectedVersion === 0) {
-      const inserted = await client.query(
-        `INSERT INTO ${s}.aggregates (tenant_id, aggregate_id, aggregate_type, kind, name, version, state)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-        [tenantId, aggregateId, change.aggregateType, change.kind, change.name, state.version, state],
-      );
-      if (inserted.rowCount === 0) throw new AppError('conflict', `${change.aggregateType} ${aggregateId} already exists`, 'id');
-    } else {
-      const updated = await client.query(
-        `UPDATE ${s}.aggregates SET version = $4, state = $5, name = $6
-         WHERE tenant_id = $1 AND aggregate_id = $2 AND version = $3`,
-        [tenantId, aggregateId, expectedVersion, state.version, state, change.name],
-      );
-      if (updated.rowCount === 0) await this.explainMissedUpdate(client, change);
-    }
-
-    const envelope = createEnvelope({
-      type: change.event.type,
-      schemaVersion: 1,
-      tenantId,
-      producer: this.producer,
-      key: change.event.key,
-      payload: change.event.payload,
-      correlationId,
-    });
-    // Validates the payload against its contract now, so a bad event fails the command instead of the relay.
-    encodeEvent(envelope);
-    await client.query(
-      `INSERT INTO ${s}.asset_events (tenant_id, aggregate_id, version, event_id, type, changed_by, recorded_at, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [tenantId, aggregateId, state.version, envelope.eventId, envelope.type, change.event.changedBy, envelope.recordedAt, envelope.payload],
-    );
-    await insertOutbox(client, this.schema, [envelope]);
-    return envelope;
-  }
-
-  private async explainMissedUpdate(client: PoolClient, change: AggregateChange): Promise<never> {
-    const current = await client.query<{ version: number }>(
-      `SELECT version FROM ${ident(this.schema)}.aggregates WHERE tenant_id = $1 AND aggregate_id = $2`,
-      [change.tenantId, change.aggregateId],
-    );
-    if (current.rowCount === 0) throw new AppError('not_found', `${change.aggregateType} ${change.aggregateId} does not exist`, 'id');
-    throw new AppError(
-      'version_conflict',
-      `${change.aggregateType} ${change.aggregateId} is at version ${current.rows[0].version}, not ${change.expectedVersion}; read it again and retry with its current version`,
-      'expectedVersion',
-    );
   }
 
   async load<S>(tenantId: string, aggregateId: string, client: Pool | PoolClient = this.pool): Promise<StoredAggregate<S> | undefined> {
@@ -144,6 +92,64 @@ export class EventStore {
     );
     return result.rows.map((r) => ({ version: r.version, eventId: r.event_id, type: r.type, changedBy: r.changed_by, recordedAt: new Date(r.recorded_at).toISOString(), payload: r.payload }));
   }
+}
+
+/**
+ * Appends one change inside the caller's transaction: the version-guarded
+ * aggregate write, the event row and the outbox row. Commands reach it
+ * through EventStore.append; the runtime projection calls it directly so
+ * observed relationships commit with the projection's offsets.
+ */
+export async function appendChange(client: PoolClient, schema: string, producer: string, change: AggregateChange, correlationId?: string): Promise<EventEnvelope> {
+  const s = ident(schema);
+  const { tenantId, aggregateId, expectedVersion, state } = change;
+  if (expectedVersion === 0) {
+    const inserted = await client.query(
+      `INSERT INTO ${s}.aggregates (tenant_id, aggregate_id, aggregate_type, kind, name, version, state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+      [tenantId, aggregateId, change.aggregateType, change.kind, change.name, state.version, state],
+    );
+    if (inserted.rowCount === 0) throw new AppError('conflict', `${change.aggregateType} ${aggregateId} already exists`, 'id');
+  } else {
+    const updated = await client.query(
+      `UPDATE ${s}.aggregates SET version = $4, state = $5, name = $6
+       WHERE tenant_id = $1 AND aggregate_id = $2 AND version = $3`,
+      [tenantId, aggregateId, expectedVersion, state.version, state, change.name],
+    );
+    if (updated.rowCount === 0) await explainMissedUpdate(client, schema, change);
+  }
+
+  const envelope = createEnvelope({
+    type: change.event.type,
+    schemaVersion: 1,
+    tenantId,
+    producer,
+    key: change.event.key,
+    payload: change.event.payload,
+    correlationId,
+  });
+  // Validates the payload against its contract now, so a bad event fails the command instead of the relay.
+  encodeEvent(envelope);
+  await client.query(
+    `INSERT INTO ${s}.asset_events (tenant_id, aggregate_id, version, event_id, type, changed_by, recorded_at, payload)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [tenantId, aggregateId, state.version, envelope.eventId, envelope.type, change.event.changedBy, envelope.recordedAt, envelope.payload],
+  );
+  await insertOutbox(client, schema, [envelope]);
+  return envelope;
+}
+
+async function explainMissedUpdate(client: PoolClient, schema: string, change: AggregateChange): Promise<never> {
+  const current = await client.query<{ version: number }>(
+    `SELECT version FROM ${ident(schema)}.aggregates WHERE tenant_id = $1 AND aggregate_id = $2`,
+    [change.tenantId, change.aggregateId],
+  );
+  if (current.rowCount === 0) throw new AppError('not_found', `${change.aggregateType} ${change.aggregateId} does not exist`, 'id');
+  throw new AppError(
+    'version_conflict',
+    `${change.aggregateType} ${change.aggregateId} is at version ${current.rows[0].version}, not ${change.expectedVersion}; read it again and retry with its current version`,
+    'expectedVersion',
+  );
 }
 
 /** Queues envelopes for the relay inside the caller's transaction. */
