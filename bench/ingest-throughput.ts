@@ -9,6 +9,8 @@
  *    at 70% of the measured rate for INGEST_LATENCY_SECONDS and polls
  *    Postgres for one trace per request, reporting how long after the send
  *    started each trace was queryable (p50, p99, max).
+ * INGEST_RECEIVE_ONLY=1 starts the service without the trace projection and
+ * skips step 2, which isolates the receivers from the projection's CPU use.
  * Needs KAFKA_BROKERS and DATABASE_URL. Ends with a BENCH_RESULT line.
  */
 import { execFile } from 'node:child_process';
@@ -34,6 +36,7 @@ const SPANS_PER_REQUEST = sizeFromEnv('INGEST_SPANS_PER_REQUEST', 512);
 const REQUESTS = sizeFromEnv('INGEST_REQUESTS', 400);
 const CONNECTIONS = sizeFromEnv('INGEST_CONNECTIONS', 8);
 const LATENCY_SECONDS = sizeFromEnv('INGEST_LATENCY_SECONDS', 15);
+const RECEIVE_ONLY = process.env.INGEST_RECEIVE_ONLY === '1';
 
 async function main(): Promise<void> {
   const infra = testInfrastructure();
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
     redaction: [],
     topics: { spans: await freshTopic(bus, Topics.spans, 6), observations: await freshTopic(bus, Topics.runtimeObservations, 3), policyDecisions: Topics.policyDecisions, approvalEvents: Topics.approvalEvents },
   };
-  const service = await startServiceForTest('trace-ingest', { migrations, projections: traceProjections(settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings));
+  const service = await startServiceForTest('trace-ingest', { migrations, projections: RECEIVE_ONLY ? [] : traceProjections(settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings));
   const schema = service.options.schema;
   const url = `http://127.0.0.1:${service.app.get(OtlpReceivers).httpPort}/v1/traces`;
   const tenantId = `bench-${uniqueSuffix()}`;
@@ -63,6 +66,10 @@ async function main(): Promise<void> {
     const throughput = await measureThroughput(url, headers, fixed.body);
     process.stdout.write(`throughput: ${throughput.spansPerSecond.toFixed(0)} spans/s accepted and durably appended (${throughput.ok}/${REQUESTS} requests of ${SPANS_PER_REQUEST} spans, ${fixed.body.length} bytes each, ${CONNECTIONS} connections, ${throughput.seconds.toFixed(2)} s)\n`);
 
+    if (RECEIVE_ONLY) {
+      printBenchResult({ benchmark: 'ingest-throughput', receiveOnly: true, spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS });
+      return;
+    }
     const marker = agentTraceBody(8);
     await send(marker.body);
     const caughtUpAfter = performance.now();

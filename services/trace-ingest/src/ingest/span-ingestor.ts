@@ -7,6 +7,7 @@ import type { DecodedBatch, RejectedSpan } from '../otlp/decoded';
 import type { TraceIngestSettings } from '../settings';
 import { ingestMetrics } from './ingest-metrics';
 import { spanLimitProblem, truncateLongValues } from './limits';
+import { AppendQueue } from './append-queue';
 import { observeAssets } from './observations';
 import { redactionApplies, redactSpan } from './redaction';
 
@@ -30,11 +31,15 @@ const PRODUCER = 'trace-ingest';
  * crash, and a failure makes the client retry the whole request.
  */
 export class SpanIngestor {
+  private readonly appends: AppendQueue;
+
   constructor(
-    private readonly bus: KafkaBus,
+    bus: KafkaBus,
     private readonly settings: TraceIngestSettings,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.appends = new AppendQueue(bus);
+  }
 
   async ingest(tenantId: string, source: SpanSource, batch: DecodedBatch): Promise<IngestResult> {
     const total = batch.spans.length + batch.rejected.length;
@@ -111,7 +116,7 @@ export class SpanIngestor {
   private async append(records: OutboundRecord[], tenantId: string, spans: number): Promise<void> {
     const timer = ingestMetrics.appendSeconds.startTimer();
     try {
-      await this.bus.send(records);
+      await this.appends.append(records);
       timer();
     } catch (error) {
       ingestMetrics.appendFailures.inc();
