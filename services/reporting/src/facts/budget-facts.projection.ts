@@ -36,7 +36,9 @@ interface BudgetState {
 /**
  * Projects budgets (their latest definition, state and spend) and spend
  * signals. A budget's events share its partition, so they arrive in order
- * and the last one in a batch carries its current state.
+ * and the last one in a batch carries its current state. A signal raised
+ * again under the same id keeps its first record, within a batch as across
+ * batches, so a rebuild matches the live rows.
  */
 export class BudgetFactsProjection implements Projection {
   readonly name = 'reporting-budgets';
@@ -47,7 +49,7 @@ export class BudgetFactsProjection implements Projection {
 
   async apply(events: EventEnvelope[], { client, schema }: ProjectionContext): Promise<void> {
     const signals = events.filter((e) => e.type === SpendSignalRaisedV1.type).map(signalRow);
-    await insertNew(client, schema, 'spend_signals', SIGNAL_COLUMNS, ['tenant_id', 'signal_id'], onePerKey(signals, (r) => `${r.tenant_id}\u0000${r.signal_id}`));
+    await insertNew(client, schema, 'spend_signals', SIGNAL_COLUMNS, ['tenant_id', 'signal_id'], onePerKey(signals, (r) => `${r.tenant_id}\u0000${r.signal_id}`, () => false));
     await this.applyBudgets(client, schema, foldBudgets(events.filter((e) => e.type !== SpendSignalRaisedV1.type)));
   }
 
