@@ -114,6 +114,17 @@ describe('trace record', () => {
     expect(invalid.body.details[0].field).toBe('status');
   });
 
+  it('stores a request larger than one Kafka record batch', async () => {
+    const traceId = newTraceId();
+    const prompt = 'Zusammenfassung des Vorgangs, bitte. '.repeat(300);
+    const spans = Array.from({ length: 300 }, (_, i) => ({ traceId, spanId: newSpanId(), name: `chat ${i}`, startNs: T0 + BigInt(i), endNs: T0 + BigInt(i) + 1n, attributes: { 'gen_ai.input.messages': prompt } }));
+    const response = await post(otlpJsonRequest(spans));
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({});
+    const body = await ingest.waitForTrace(traceId, 300);
+    expect(body.trace.spanCount).toBe(300);
+  });
+
   it('keeps each tenant to its own traces', async () => {
     const traceId = newTraceId();
     await post(otlpJsonRequest([{ traceId, spanId: newSpanId(), name: 'private', startNs: T0, endNs: T0 + 1n }]));

@@ -1,37 +1,48 @@
 import type { KafkaBus, OutboundRecord } from '@estate/kafka';
 
-interface Pending {
-  records: OutboundRecord[];
-  bytes: number;
+interface Caller {
+  remaining: number;
+  failed: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-/** Upper bound on one coalesced send, well under Kafka's default maximum request of 100 MiB. */
-const MAX_SEND_BYTES = 16 * 1024 * 1024;
+interface Item {
+  caller: Caller;
+  record: OutboundRecord;
+  bytes: number;
+}
 
 /**
- * Coalesces the appends of concurrent requests into one Kafka send. While a
- * send is in flight, new appends wait in the queue; the next send takes all
- * of them (up to MAX_SEND_BYTES), and each caller's promise settles with the
- * send that carried its records. The idempotent producer sends one request
- * at a time per broker, so without coalescing each HTTP request waits for a
- * full acks=all round trip of every request before it. A failed send rejects
- * every caller in it, and each of them answers its client with a retryable
- * error; no caller is told its records were stored unless Kafka acknowledged
- * them.
+ * Upper bound on the record bytes of one send. The broker rejects a
+ * partition's record batch above `message.max.bytes` (1 MiB by default), and
+ * a send's batch for one partition is never larger than the whole send.
+ */
+const MAX_SEND_BYTES = 900 * 1024;
+
+/**
+ * Coalesces the appends of concurrent requests into shared Kafka sends. The
+ * idempotent producer sends one request at a time per broker, so without
+ * coalescing every OTLP request would wait for the acks=all round trip of
+ * each request before it. Records are sent in arrival order in sends of at
+ * most MAX_SEND_BYTES. A caller's promise resolves once Kafka has
+ * acknowledged all of its records, and rejects at the first send of its
+ * records that fails (its records still queued are dropped); the caller
+ * then answers its client with a retryable error. Records of a failed call
+ * that were already acknowledged are sent again by the client's retry, and
+ * the trace record ignores the repeated spans.
  */
 export class AppendQueue {
-  private readonly queue: Pending[] = [];
+  private readonly queue: Item[] = [];
   private sending = false;
 
   constructor(private readonly bus: KafkaBus) {}
 
   append(records: OutboundRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
-    const bytes = records.reduce((sum, r) => sum + r.value.length, 0);
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, bytes, resolve, reject });
+      const caller: Caller = { remaining: records.length, failed: false, resolve, reject };
+      for (const record of records) this.queue.push({ caller, record, bytes: record.value.length + (record.key?.length ?? 0) });
       void this.drain();
     });
   }
@@ -43,10 +54,10 @@ export class AppendQueue {
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
         try {
-          await this.bus.send(batch.flatMap((p) => p.records));
-          for (const pending of batch) pending.resolve();
+          await this.bus.send(batch.map((item) => item.record));
+          this.settle(batch);
         } catch (error) {
-          for (const pending of batch) pending.reject(error);
+          this.fail(batch, error);
         }
       }
     } finally {
@@ -54,8 +65,8 @@ export class AppendQueue {
     }
   }
 
-  private takeBatch(): Pending[] {
-    const batch: Pending[] = [this.queue.shift()!];
+  private takeBatch(): Item[] {
+    const batch: Item[] = [this.queue.shift()!];
     let bytes = batch[0].bytes;
     while (this.queue.length > 0 && bytes + this.queue[0].bytes <= MAX_SEND_BYTES) {
       const next = this.queue.shift()!;
@@ -63,5 +74,22 @@ export class AppendQueue {
       batch.push(next);
     }
     return batch;
+  }
+
+  private settle(batch: Item[]): void {
+    for (const { caller } of batch) {
+      caller.remaining -= 1;
+      if (caller.remaining === 0 && !caller.failed) caller.resolve();
+    }
+  }
+
+  private fail(batch: Item[], error: unknown): void {
+    const callers = new Set(batch.map((item) => item.caller));
+    for (const caller of callers) {
+      if (caller.failed) continue;
+      caller.failed = true;
+      caller.reject(error);
+    }
+    for (let i = this.queue.length - 1; i >= 0; i -= 1) if (callers.has(this.queue[i].caller)) this.queue.splice(i, 1);
   }
 }
