@@ -32,7 +32,11 @@ export function accessDdl(schema: string): string[] {
   ];
 }
 
-/** Projects tenants and API keys from the access topic; the guard reads the result. */
+/**
+ * Projects tenants and API keys from the access topic; the guard reads the
+ * result. Each batch is three set-based statements: tenants, then keys,
+ * then revocations, because a revocation always follows its key's creation.
+ */
 export class AccessProjection implements Projection {
   readonly name = 'access';
   readonly topics = [Topics.accessEvents];
@@ -41,34 +45,34 @@ export class AccessProjection implements Projection {
 
   async apply(events: EventEnvelope[], { client, schema }: ProjectionContext): Promise<void> {
     const s = ident(schema);
-    for (const event of events) {
-      switch (event.type) {
-        case TenantCreatedV1.type: {
-          const p = event.payload as TenantCreated;
-          await client.query(
-            `INSERT INTO ${s}.tenants (tenant_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (tenant_id) DO NOTHING`,
-            [p.tenantId, p.name, event.recordedAt],
-          );
-          break;
-        }
-        case ApiKeyCreatedV1.type: {
-          const p = event.payload as ApiKeyCreated;
-          await client.query(
-            `INSERT INTO ${s}.api_keys (key_id, tenant_id, role, key_hash, label, created_by, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (key_id) DO NOTHING`,
-            [p.keyId, p.tenantId, p.role, p.keyHash, p.label, p.createdBy, event.recordedAt, p.expiresAt ?? null],
-          );
-          break;
-        }
-        case ApiKeyRevokedV1.type: {
-          const p = event.payload as ApiKeyRevoked;
-          await client.query(
-            `UPDATE ${s}.api_keys SET revoked_at = $3, revoked_by = $4 WHERE key_id = $1 AND tenant_id = $2 AND revoked_at IS NULL`,
-            [p.keyId, p.tenantId, event.recordedAt, p.revokedBy],
-          );
-          break;
-        }
-      }
+    const of = <P>(type: string) => events.filter((e) => e.type === type) as EventEnvelope<P>[];
+    const tenants = of<TenantCreated>(TenantCreatedV1.type);
+    const created = of<ApiKeyCreated>(ApiKeyCreatedV1.type);
+    const revoked = of<ApiKeyRevoked>(ApiKeyRevokedV1.type);
+
+    if (tenants.length > 0) {
+      await client.query(
+        `INSERT INTO ${s}.tenants (tenant_id, name, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) ON CONFLICT (tenant_id) DO NOTHING`,
+        [tenants.map((e) => e.payload.tenantId), tenants.map((e) => e.payload.name), tenants.map((e) => e.recordedAt)],
+      );
+    }
+    if (created.length > 0) {
+      const column = <K extends keyof ApiKeyCreated>(key: K) => created.map((e) => e.payload[key] ?? null);
+      await client.query(
+        `INSERT INTO ${s}.api_keys (key_id, tenant_id, role, key_hash, label, created_by, created_at, expires_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::timestamptz[])
+         ON CONFLICT (key_id) DO NOTHING`,
+        [column('keyId'), column('tenantId'), column('role'), column('keyHash'), column('label'), column('createdBy'), created.map((e) => e.recordedAt), column('expiresAt')],
+      );
+    }
+    if (revoked.length > 0) {
+      await client.query(
+        `UPDATE ${s}.api_keys AS k SET revoked_at = r.revoked_at, revoked_by = r.revoked_by
+         FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[]) AS r(key_id, tenant_id, revoked_at, revoked_by)
+         WHERE k.key_id = r.key_id AND k.tenant_id = r.tenant_id AND k.revoked_at IS NULL`,
+        [revoked.map((e) => e.payload.keyId), revoked.map((e) => e.payload.tenantId), revoked.map((e) => e.recordedAt), revoked.map((e) => e.payload.revokedBy)],
+      );
     }
   }
 }
