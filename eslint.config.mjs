@@ -31,8 +31,8 @@ export default [
     },
   },
   {
-    // Tests and their support files under test/ use the shared test helpers,
-    // which depend on the code under test; the rule would read that as a
+    // Tests and their support files use the shared test helpers. Those
+    // helpers depend on the code under test, so the rule would report a
     // cycle. Production files stay under the rule.
     files: ['**/*.spec.ts', '**/test/**/*.ts', '**/src/testing/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': 'off', '@typescript-eslint/no-explicit-any': 'off' },
