@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { AccessAdminController, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceKitModule, ServiceOptions } from '@estate/service-kit';
-import { Topics } from '@estate/contracts';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { AssetCommands } from './assets/asset-commands';
@@ -12,7 +11,6 @@ import { McpImports } from './imports/mcp-imports';
 import { ToolImports } from './imports/tool-imports';
 import { RuntimeController } from './runtime/runtime.controller';
 import { RuntimeFindings } from './runtime/runtime-findings';
-import { RuntimeProjection } from './runtime/runtime-projection';
 import { UnseenScheduler } from './runtime/unseen-scheduler';
 import { EvidenceController } from './evidence/evidence.controller';
 import { InventoryGrpcController } from './grpc/inventory.grpc.controller';
@@ -23,7 +21,6 @@ import { RelationshipCommands } from './relationships/relationship-commands';
 import { RelationshipsController } from './relationships/relationships.controller';
 import { InventoryProjection } from './store/inventory-projection';
 import { storeProviders } from './store/store.providers';
-import { SERVICE_NAME } from './config';
 
 export { migrations } from './migrations';
 
@@ -32,10 +29,7 @@ export const INVENTORY_PROTO = resolve(__dirname, '../../../proto/estate/invento
 /** The gRPC API served on GRPC_PORT; pass it as `grpc` in the service options. */
 export const inventoryGrpc = { packages: ['estate.inventory.v1'], protoPaths: [INVENTORY_PROTO] };
 
-/** The read models the inventory keeps; pass them as `projections` in the service options. */
-export function inventoryProjections(observationTopic: string = Topics.runtimeObservations) {
-  return [new InventoryProjection(), new RuntimeProjection(SERVICE_NAME, [observationTopic])];
-}
+export { inventoryProjections } from './projections';
 
 @Module({})
 export class AppModule {}

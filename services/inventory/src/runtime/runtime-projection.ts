@@ -34,6 +34,9 @@ interface Sighting {
  * Tenants unknown to the access read model are skipped, because findings for
  * them would reach nobody.
  */
+// TODO: a rebuild from the observations topic alone differs from the live model, because matching, findings and
+// the known-tenant filter read the event store and the access model, which a rebuild schema starts without. Revisit by
+// moving findings to a consumer of their own and keeping only topic-derived columns here.
 export class RuntimeProjection implements Projection {
   readonly name = 'runtime-observations';
   readonly handles = [AssetObservedV1.type];

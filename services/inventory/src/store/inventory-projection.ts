@@ -52,6 +52,9 @@ interface Versioned<T> {
   tenantId: string;
   recordedAt: string;
   snapshot: T;
+  /** recordedAt of the lowest version in the batch; for version 1 it is the registration time, however events were batched. */
+  earliestRecordedAt: string;
+  earliestVersion: number;
 }
 
 function newest<T extends { version: number }>(events: EventEnvelope[], types: string[], pick: (e: EventEnvelope) => T, id: (s: T) => string): Versioned<T>[] {
@@ -61,7 +64,11 @@ function newest<T extends { version: number }>(events: EventEnvelope[], types: s
     const snapshot = pick(event);
     const key = `${event.tenantId}\u0000${id(snapshot)}`;
     const existing = byId.get(key);
-    if (!existing || existing.snapshot.version < snapshot.version) byId.set(key, { tenantId: event.tenantId, recordedAt: event.recordedAt, snapshot });
+    const earliest = existing && existing.earliestVersion < snapshot.version
+      ? { earliestRecordedAt: existing.earliestRecordedAt, earliestVersion: existing.earliestVersion }
+      : { earliestRecordedAt: event.recordedAt, earliestVersion: snapshot.version };
+    if (!existing || existing.snapshot.version < snapshot.version) byId.set(key, { tenantId: event.tenantId, recordedAt: event.recordedAt, snapshot, ...earliest });
+    else Object.assign(existing, earliest);
   }
   return [...byId.values()];
 }
@@ -71,10 +78,8 @@ async function upsertAssets(client: ProjectionContext['client'], schema: string,
   await client.query(
     `INSERT INTO ${ident(schema)}.assets AS a (tenant_id, asset_id, kind, name, version, asset_version, owner_team, purpose, environment,
        data_classification, policy_class, lifecycle, labels, external_refs, attributes, definition_hash, registered_at, updated_at)
-     SELECT t.*, t.updated FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
-       $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::text[], $17::timestamptz[])
-       AS t(tenant_id, asset_id, kind, name, version, asset_version, owner_team, purpose, environment, data_classification, policy_class,
-            lifecycle, labels, external_refs, attributes, definition_hash, updated)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+       $10::text[], $11::text[], $12::text[], $13::jsonb[], $14::jsonb[], $15::jsonb[], $16::text[], $18::timestamptz[], $17::timestamptz[])
      ON CONFLICT (tenant_id, asset_id) DO UPDATE SET
        name = excluded.name, version = excluded.version, asset_version = excluded.asset_version, owner_team = excluded.owner_team,
        purpose = excluded.purpose, environment = excluded.environment, data_classification = excluded.data_classification,
@@ -87,7 +92,7 @@ async function upsertAssets(client: ProjectionContext['client'], schema: string,
       column((r) => r.snapshot.purpose ?? null), column((r) => r.snapshot.environment ?? null), column((r) => r.snapshot.dataClassification ?? null),
       column((r) => r.snapshot.policyClass ?? null), column((r) => r.snapshot.lifecycle), column((r) => JSON.stringify(r.snapshot.labels)),
       column((r) => JSON.stringify(r.snapshot.externalRefs)), column((r) => JSON.stringify(r.snapshot.attributes)),
-      column((r) => r.snapshot.definitionHash ?? null), column((r) => r.recordedAt),
+      column((r) => r.snapshot.definitionHash ?? null), column((r) => r.recordedAt), column((r) => r.earliestRecordedAt),
     ],
   );
 }
