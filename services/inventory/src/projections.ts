@@ -4,7 +4,7 @@ import { SERVICE_NAME } from './config';
 import { RuntimeProjection } from './runtime/runtime-projection';
 import { InventoryProjection } from './store/inventory-projection';
 
-/** The read models the inventory keeps; tests pass a per-run copy of the observations topic. */
+/** Creates the read models the inventory keeps; tests pass a per-run copy of the observations topic. */
 export function inventoryProjections(observationTopic: string = Topics.runtimeObservations): Projection[] {
   return [new InventoryProjection(), new RuntimeProjection(SERVICE_NAME, [observationTopic])];
 }
