@@ -1,4 +1,4 @@
-import type { KafkaBus, OutboundRecord } from '@estate/kafka';
+import type { MessageBus, OutboundRecord } from '@estate/kafka';
 
 interface Caller {
   remaining: number;
@@ -36,7 +36,7 @@ export class AppendQueue {
   private readonly queue: Item[] = [];
   private sending = false;
 
-  constructor(private readonly bus: KafkaBus) {}
+  constructor(private readonly bus: MessageBus) {}
 
   append(records: OutboundRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();

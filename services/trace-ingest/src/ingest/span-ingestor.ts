@@ -1,6 +1,6 @@
 import { AssetObservedV1, CanonicalSpan, createEnvelope, encodeEvent, SpansRecorded, SpansRecordedV1 } from '@estate/contracts';
 import { inheritContext, normaliseSpan, SpanInput } from '@estate/genai-conventions';
-import { isRetryableKafkaError, KafkaBus, OutboundRecord } from '@estate/kafka';
+import type { MessageBus, OutboundRecord } from '@estate/kafka';
 import { AppError } from '@estate/service-kit';
 import type { Logger } from 'pino';
 import type { DecodedBatch, RejectedSpan } from '../otlp/decoded';
@@ -34,7 +34,7 @@ export class SpanIngestor {
   private readonly appends: AppendQueue;
 
   constructor(
-    bus: KafkaBus,
+    bus: MessageBus,
     private readonly settings: TraceIngestSettings,
     private readonly logger: Logger,
   ) {
@@ -120,7 +120,7 @@ export class SpanIngestor {
       timer();
     } catch (error) {
       ingestMetrics.appendFailures.inc();
-      this.logger.error({ err: error, tenantId, spans, records: records.length, retryable: isRetryableKafkaError(error) }, 'kafka append failed; answering with a retryable error');
+      this.logger.error({ err: error, tenantId, spans, records: records.length }, 'kafka append failed; answering with a retryable error');
       throw new AppError('unavailable', 'spans could not be stored durably right now; retry the request with backoff', undefined, true);
     }
   }
