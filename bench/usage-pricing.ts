@@ -3,7 +3,8 @@
  * (pricing, usage insert, rollups, budgets, signals) in batches of 1,000
  * inside transactions, as the projection runner does, and prints usage
  * records per second. Kafka is left out so the figure is the ledger's own
- * work. Uses a fresh schema and drops it afterwards.
+ * work. Uses a fresh schema and drops it afterwards. Ends with a
+ * BENCH_RESULT line; RECORDS and BATCH size the run.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/usage-pricing.ts
  */
@@ -17,9 +18,10 @@ import { PriceBooks } from '../services/cost-ledger/src/pricing/price-books';
 import { UsagePricingProjection } from '../services/cost-ledger/src/usage/usage-projection';
 import { DefaultCatalogLoader } from '../services/cost-ledger/src/pricing/default-catalog';
 import { createLogger } from '@estate/telemetry';
+import { printBenchResult, sizeFromEnv } from './suite/bench-result';
 
-const RECORDS = Number(process.env.RECORDS ?? 100_000);
-const BATCH = 1000;
+const RECORDS = sizeFromEnv('RECORDS', 100_000);
+const BATCH = sizeFromEnv('BATCH', 1000);
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5-20250929', 'gemini/gemini-2.5-flash', 'o3-mini'];
 
 async function main(): Promise<void> {
@@ -64,7 +66,9 @@ async function main(): Promise<void> {
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const { rows } = await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE priced)::int AS priced FROM ${ident(schema)}.usage_records`);
-    console.log(`usage records priced and projected: ${rows[0].n} (${rows[0].priced} priced) in ${seconds.toFixed(2)} s = ${Math.round(rows[0].n / seconds)} records/s`);
+    const recordsPerSecond = Math.round(rows[0].n / seconds);
+    console.log(`usage records priced and projected: ${rows[0].n} (${rows[0].priced} priced) in ${seconds.toFixed(2)} s = ${recordsPerSecond} records/s`);
+    printBenchResult({ records_per_second: recordsPerSecond, batch_size: BATCH, records: rows[0].n, priced: rows[0].priced, seconds: Number(seconds.toFixed(3)) });
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
     await pool.end();

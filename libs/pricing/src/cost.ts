@@ -1,5 +1,5 @@
 import { formatMoney, money, Money, ZERO } from './money';
-import { PriceClass, PriceEntry, UnitPrices, UsageQuantities } from './price-model';
+import { PriceClass, PriceEntry, PriceTier, UnitPrices, UsageQuantities } from './price-model';
 
 /** One billed class of a priced call: quantity × unit price = amount, all exact. */
 export interface CostLine {
@@ -36,7 +36,7 @@ export interface PricingOptions {
  */
 export function priceUsage(entry: PriceEntry, usage: UsageQuantities, options: PricingOptions = {}): PricingResult {
   const promptTokens = usage.input + usage.cachedInput + usage.cacheCreation + usage.cacheCreation1h;
-  const tier = [...entry.tiers].reverse().find((t) => promptTokens > t.aboveInputTokens) ?? null;
+  const tier = highestTierBelow(entry.tiers, promptTokens);
   const prices: UnitPrices = { ...entry.prices, ...tier?.prices };
   if (options.batch && !tier) {
     prices.input = entry.prices.batch_input ?? prices.input;
@@ -66,14 +66,40 @@ export function priceUsage(entry: PriceEntry, usage: UsageQuantities, options: P
     if (unitPrice === undefined) {
       return { priced: false, reason: `${entry.model} has no ${priceClass} price for ${quantity} unit(s)` };
     }
-    const amount = money(unitPrice).times(quantity);
+    const amount = parsedPrice(unitPrice).times(quantity);
     total = total.plus(amount);
     lines.push({ priceClass, quantity, unitPrice, amount: formatMoney(amount) });
   }
   if (prices.request !== undefined && usage.requests > 0) {
-    const amount = money(prices.request).times(usage.requests);
+    const amount = parsedPrice(prices.request).times(usage.requests);
     total = total.plus(amount);
     lines.push({ priceClass: 'request', quantity: usage.requests, unitPrice: prices.request, amount: formatMoney(amount) });
   }
   return { priced: true, cost: formatMoney(total), lines, tierAboveInputTokens: tier?.aboveInputTokens ?? null };
+}
+
+function highestTierBelow(tiers: readonly PriceTier[], promptTokens: number): PriceTier | null {
+  for (let i = tiers.length - 1; i >= 0; i -= 1) {
+    if (promptTokens > tiers[i].aboveInputTokens) return tiers[i];
+  }
+  return null;
+}
+
+/**
+ * Parsed unit prices by their decimal text. A catalog holds a few thousand
+ * distinct prices and Decimal values are immutable, so sharing them is safe
+ * and saves a parse per priced class of every call. The cache is emptied
+ * when it reaches its cap, which bounds memory if prices are ever unbounded.
+ */
+const PARSED_PRICES = new Map<string, Money>();
+const PARSED_PRICES_CAP = 50_000;
+
+function parsedPrice(text: string): Money {
+  let parsed = PARSED_PRICES.get(text);
+  if (parsed === undefined) {
+    if (PARSED_PRICES.size >= PARSED_PRICES_CAP) PARSED_PRICES.clear();
+    parsed = money(text);
+    PARSED_PRICES.set(text, parsed);
+  }
+  return parsed;
 }

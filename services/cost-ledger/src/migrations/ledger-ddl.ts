@@ -196,3 +196,24 @@ export function signalDdl(schema: string): string[] {
        envelope jsonb NOT NULL)`,
   ];
 }
+
+/**
+ * Spend per workflow and UTC hour: the spike check's baseline. It holds one
+ * row per workflow-hour, where the hourly rollup holds one per dimension
+ * combination, so a 7-day window reads 168 rows at most. Backfilled from the
+ * hourly rollup so an existing ledger keeps its baselines.
+ */
+export function workflowSpendDdl(schema: string): string[] {
+  const s = ident(schema);
+  return [
+    `CREATE TABLE ${s}.workflow_hourly_spend (
+       tenant_id text NOT NULL,
+       workflow text NOT NULL,
+       hour timestamptz NOT NULL,
+       cost numeric NOT NULL,
+       PRIMARY KEY (tenant_id, workflow, hour))`,
+    `INSERT INTO ${s}.workflow_hourly_spend (tenant_id, workflow, hour, cost)
+     SELECT tenant_id, workflow, bucket, sum(cost) FROM ${s}.cost_rollup_hourly
+     WHERE workflow <> '' AND calls > unpriced_calls GROUP BY tenant_id, workflow, bucket`,
+  ];
+}

@@ -54,7 +54,9 @@ export async function detectOversizedContexts(client: PoolClient, schema: string
 /**
  * Compares the spend of each workflow-hour this batch touched with the mean
  * hourly spend of the same workflow over the 7 days before that hour, read
- * from the hourly rollup (which already includes this batch).
+ * from `workflow_hourly_spend` (which already includes this batch). One
+ * query serves the whole batch: a window sum over each touched workflow's
+ * hours from 7 days before its earliest touched hour to its latest.
  */
 export async function detectSpikes(client: PoolClient, schema: string, usage: PricedUsage[], thresholds: SignalThresholds, now: Date): Promise<SignalCandidate[]> {
   const touched = new Map<string, { tenantId: string; workflow: string; hour: string }>();
@@ -67,11 +69,19 @@ export async function detectSpikes(client: PoolClient, schema: string, usage: Pr
   const list = [...touched.values()];
   const s = ident(schema);
   const { rows } = await client.query<{ tenant_id: string; workflow: string; hour: Date; hour_cost: string; baseline_cost: string }>(
-    `SELECT t.tenant_id, t.workflow, t.hour,
-       (SELECT coalesce(sum(cost), 0) FROM ${s}.cost_rollup_hourly h WHERE h.tenant_id = t.tenant_id AND h.workflow = t.workflow AND h.bucket = t.hour)::text AS hour_cost,
-       (SELECT coalesce(sum(cost), 0) FROM ${s}.cost_rollup_hourly h WHERE h.tenant_id = t.tenant_id AND h.workflow = t.workflow
-          AND h.bucket >= t.hour - interval '${BASELINE_HOURS} hours' AND h.bucket < t.hour)::text AS baseline_cost
-     FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(tenant_id, workflow, hour)`,
+    `WITH touched AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(tenant_id, workflow, hour)
+     ), ranges AS (
+       SELECT tenant_id, workflow, min(hour) - interval '${BASELINE_HOURS} hours' AS since, max(hour) AS until FROM touched GROUP BY 1, 2
+     ), windowed AS (
+       SELECT w.tenant_id, w.workflow, w.hour, w.cost,
+         coalesce(sum(w.cost) OVER (PARTITION BY w.tenant_id, w.workflow ORDER BY w.hour
+           RANGE BETWEEN interval '${BASELINE_HOURS} hours' PRECEDING AND interval '1 hour' PRECEDING), 0) AS baseline
+       FROM ${s}.workflow_hourly_spend w
+       JOIN ranges r ON w.tenant_id = r.tenant_id AND w.workflow = r.workflow AND w.hour >= r.since AND w.hour <= r.until
+     )
+     SELECT t.tenant_id, t.workflow, t.hour, w.cost::text AS hour_cost, w.baseline::text AS baseline_cost
+     FROM touched t JOIN windowed w USING (tenant_id, workflow, hour)`,
     [list.map((t) => t.tenantId), list.map((t) => t.workflow), list.map((t) => t.hour)],
   );
   const candidates: SignalCandidate[] = [];

@@ -26,13 +26,15 @@ export class UsagePricingProjection implements Projection {
     { name: 'usage_records' },
     { name: 'cost_rollup_hourly' },
     { name: 'cost_rollup_daily' },
+    { name: 'workflow_hourly_spend' },
     { name: 'trace_step_counts' },
     { name: 'workflow_prompt_stats' },
     { name: 'spend_signals' },
   ];
 
   constructor(
-    private readonly priceBooks: PriceBooks,
+    /** The price cache, shared with the API so an import or override is seen by both. */
+    readonly priceBooks: PriceBooks,
     private readonly thresholds: SignalThresholds,
   ) {}
 

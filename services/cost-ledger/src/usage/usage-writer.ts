@@ -23,9 +23,20 @@ function rollupUpsert(s: string, table: string, unit: 'hour' | 'day'): string {
       cost = ${table}.cost + excluded.cost`;
 }
 
+/** The columns of a new usage row that the rollups read; `cost_lines` stays out of the CTE. */
+const RETURNED = `tenant_id, usage_id, occurred_at, ${DIMS}, priced, input_tokens, output_tokens, cached_input_tokens,
+  cache_creation_tokens, cache_creation_1h_tokens, reasoning_tokens, cost`;
+
+function workflowSpendUpsert(s: string): string {
+  return `INSERT INTO ${s}.workflow_hourly_spend AS w (tenant_id, workflow, hour, cost)
+    SELECT tenant_id, workflow, date_trunc('hour', occurred_at, 'UTC'), sum(cost)
+    FROM inserted WHERE priced AND workflow <> '' GROUP BY 1, 2, 3
+    ON CONFLICT (tenant_id, workflow, hour) DO UPDATE SET cost = w.cost + excluded.cost`;
+}
+
 /**
  * Inserts priced usage and folds the new rows into the hourly and daily
- * rollups in one statement. A usage id already stored (a span delivered in
+ * rollups and the workflow-hour spend, all in one statement. A usage id already stored (a span delivered in
  * another event, or a usage event sent twice) is skipped by the insert and
  * therefore never reaches the rollups. Returns the usage that was new.
  */
@@ -90,8 +101,9 @@ export async function insertUsage(client: PoolClient, schema: string, usage: Pri
        INSERT INTO ${s}.usage_records (${columns}, priced)
        SELECT *, cost IS NOT NULL FROM unnest(${unnest}) AS u(${columns})
        ON CONFLICT (tenant_id, usage_id) DO NOTHING
-       RETURNING *
-     ), hourly AS (${rollupUpsert(s, 'cost_rollup_hourly', 'hour')}), daily AS (${rollupUpsert(s, 'cost_rollup_daily', 'day')})
+       RETURNING ${RETURNED}
+     ), hourly AS (${rollupUpsert(s, 'cost_rollup_hourly', 'hour')}), daily AS (${rollupUpsert(s, 'cost_rollup_daily', 'day')}),
+     spend AS (${workflowSpendUpsert(s)})
      SELECT tenant_id, usage_id FROM inserted`,
     values,
   );
