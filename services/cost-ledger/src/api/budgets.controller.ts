@@ -21,12 +21,12 @@ class DefineBudgetBody {
   @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true }) @Max(1000, { each: true }) thresholds?: number[];
 }
 
-class StateQuery extends DimensionFilter {
+export class StateQuery extends DimensionFilter {
   @IsOptional() @IsString() @MaxLength(200) sessionId?: string;
   @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
 }
 
-class ReserveBody {
+export class ReserveBody {
   @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
   @IsOptional() @IsString() @MaxLength(200) sessionId?: string;
   @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
@@ -36,7 +36,7 @@ class ReserveBody {
   @IsOptional() @IsInt() @Min(1) @Max(86_400) ttlSeconds?: number;
 }
 
-class SettleBody {
+export class SettleBody {
   @IsNumberString() actualCost!: string;
   /** The call's usage id (`<trace id>:<span id>` for traced calls), so the ledger never counts the call twice. */
   @IsOptional() @IsString() @MaxLength(200) usageId?: string;

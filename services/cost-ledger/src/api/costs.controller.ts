@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { GRANULARITIES, Granularity, parseGroupBy, queryCosts } from './cost-query';
 import { DimensionFilter, dimensionsOf } from './dimensions';
 
-class CostsQuery extends DimensionFilter {
+export class CostsQuery extends DimensionFilter {
   @IsISO8601() from!: string;
   @IsISO8601() to!: string;
   /** Comma-separated dimensions, such as `workflow,model`. */
