@@ -3,7 +3,8 @@
  * generate_series over 30 days, 200 workflows and 8 models. Folds them into
  * the hourly and daily rollups with the same GROUP BY the usage projection
  * runs. Then prints p50 and p99 latency of a 7-day cost query grouped by
- * workflow, through the API's query code, and drops the schema.
+ * workflow, through the API's query code, and drops the schema. Ends with
+ * a BENCH_RESULT line.
  *
  *   ROWS=10000000 npx ts-node -r tsconfig-paths/register --transpile-only bench/cost-rollup.ts
  */
@@ -12,8 +13,9 @@ import { runMigrations } from '@estate/service-kit';
 import { Pool } from 'pg';
 import { queryCosts } from '../services/cost-ledger/src/api/cost-query';
 import { migrations } from '../services/cost-ledger/src/migrations';
+import { printBenchResult, sizeFromEnv } from './suite/bench-result';
 
-const ROWS = Number(process.env.ROWS ?? 10_000_000);
+const ROWS = sizeFromEnv('ROWS', 10_000_000);
 const QUERIES = 50;
 const DAY_MS = 86_400_000;
 
@@ -57,9 +59,10 @@ async function main(): Promise<void> {
     const counts = await pool.query(`SELECT (SELECT count(*) FROM ${s}.cost_rollup_hourly)::int AS hourly, (SELECT count(*) FROM ${s}.cost_rollup_daily)::int AS daily`);
     console.log(`rollups built in ${((Date.now() - t) / 1000).toFixed(1)} s: ${counts.rows[0].hourly} hourly rows, ${counts.rows[0].daily} daily rows`);
 
-    for (const [label, from, to] of [
-      ['7 days, whole days (daily rollup)', new Date(end - 7 * DAY_MS), new Date(end)],
-      ['7 days, hour-aligned (hourly rollup)', new Date(end - 7 * DAY_MS - 3_600_000), new Date(end - 3_600_000)],
+    const result: Record<string, unknown> = { rows: ROWS, hourly_rows: counts.rows[0].hourly, daily_rows: counts.rows[0].daily, queries: QUERIES };
+    for (const [label, rollup, from, to] of [
+      ['7 days, whole days (daily rollup)', 'daily', new Date(end - 7 * DAY_MS), new Date(end)],
+      ['7 days, hour-aligned (hourly rollup)', 'hourly', new Date(end - 7 * DAY_MS - 3_600_000), new Date(end - 3_600_000)],
     ] as const) {
       const latencies: number[] = [];
       let groups = 0;
@@ -70,8 +73,14 @@ async function main(): Promise<void> {
         groups = result.rows.length;
       }
       latencies.sort((a, b) => a - b);
-      console.log(`${label}, grouped by workflow (${groups} groups, ${QUERIES} runs): p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+      const p50 = Number(percentile(latencies, 50).toFixed(1));
+      const p99 = Number(percentile(latencies, 99).toFixed(1));
+      console.log(`${label}, grouped by workflow (${groups} groups, ${QUERIES} runs): p50 ${p50} ms, p99 ${p99} ms`);
+      result[`${rollup}_p50_ms`] = p50;
+      result[`${rollup}_p99_ms`] = p99;
+      result[`${rollup}_groups`] = groups;
     }
+    printBenchResult(result);
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
     await pool.end();
