@@ -38,8 +38,9 @@ const base = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
-  // Node 20 loads these ESM-only dependencies with require(); jest needs them compiled to CommonJS.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  // Node 20 loads these ESM-only dependencies (content-disposition, @platformatic/kafka and its
+  // @platformatic helpers) with require(); jest needs them compiled to CommonJS.
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@platformatic)/)'],
   moduleNameMapper,
   modulePathIgnorePatterns: ['<rootDir>/.cache', '<rootDir>/dist'],
   testPathIgnorePatterns: ['/node_modules/', ...(pathFilters.length ? [`^(?!.*(?:${pathFilters.join('|')}))`] : [])],

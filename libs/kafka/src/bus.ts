@@ -1,11 +1,10 @@
-import type { TopicCreation } from './kafka-bus';
-import type { ConsumerOptions, OutboundRecord, PartitionOffsets } from './types';
+import type { ConsumerOptions, OutboundRecord, PartitionOffsets, TopicCreation } from './types';
 
 /**
- * The operations the rest of Estate needs from a Kafka client. `KafkaBus`
- * (kafkajs) satisfies it as it is; `PlatformaticKafkaBus` is the measured
- * alternative. Both send idempotently with acks = all and never commit an
- * offset the caller has not resolved.
+ * The operations the rest of Estate needs from a Kafka client, implemented by
+ * `KafkajsBus` and `PlatformaticKafkaBus`; `KafkaBus` delegates to the one
+ * KAFKA_CLIENT names. Both send idempotently with acks = all and never commit
+ * an offset the caller has not resolved.
  */
 export interface MessageBus {
   send(records: OutboundRecord[]): Promise<void>;

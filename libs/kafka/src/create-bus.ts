@@ -1,19 +1,32 @@
+import { loadConfig, oneOf } from '@estate/config';
 import type { Logger } from 'pino';
 import type { MessageBus } from './bus';
-import { KafkaBus, KafkaBusSettings } from './kafka-bus';
+import { KafkajsBus } from './kafkajs-bus';
 import type * as Platformatic from './platformatic-bus';
+import { KAFKA_CLIENTS, KafkaBusSettings, KafkaClientName } from './types';
 
-/** Kafka client implementations behind `MessageBus`; kafkajs stays the default until measurements say otherwise. */
-export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
-export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+/** The client used when KAFKA_CLIENT is unset. */
+export const DEFAULT_KAFKA_CLIENT: KafkaClientName = 'kafkajs';
 
-/** Builds the bus for the named client (callers read KAFKA_CLIENT through their validated config). */
+export const kafkaClientSchema = {
+  KAFKA_CLIENT: oneOf('Kafka client library behind every producer and consumer', KAFKA_CLIENTS, DEFAULT_KAFKA_CLIENT),
+};
+
+let configuredClient: KafkaClientName | undefined;
+
+/** Reads KAFKA_CLIENT once per process; an invalid value throws a ConfigError naming the allowed ones. */
+export function kafkaClientFromEnvironment(): KafkaClientName {
+  configuredClient ??= loadConfig('kafka', kafkaClientSchema).KAFKA_CLIENT;
+  return configuredClient;
+}
+
+/** Builds the bus for the named client. */
 export function createMessageBus(client: KafkaClientName, settings: KafkaBusSettings, logger: Logger): MessageBus {
   switch (client) {
     case 'kafkajs':
-      return new KafkaBus(settings, logger);
+      return new KafkajsBus(settings, logger);
     case 'platformatic': {
-      // Loaded only when chosen: the client ships as ES modules, which jest's CommonJS runtime cannot require.
+      // Loaded only when chosen, so processes on kafkajs never load the second client.
       const { PlatformaticKafkaBus } = require('./platformatic-bus') as typeof Platformatic;
       return new PlatformaticKafkaBus(settings, logger);
     }

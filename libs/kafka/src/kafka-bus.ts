@@ -1,260 +1,56 @@
-import { Admin, CompressionTypes, Consumer, Kafka, KafkaJSError, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
-import {
-  Assignment,
-  ConsumerOptions,
-  InboundRecord,
-  OutboundRecord,
-  PartitionOffsets,
-} from './types';
-import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+import type { BusConsumer, MessageBus } from './bus';
+import { createMessageBus, kafkaClientFromEnvironment } from './create-bus';
+import type { ConsumerOptions, KafkaBusSettings, KafkaClientName, OutboundRecord, PartitionOffsets, TopicCreation } from './types';
 
-export interface KafkaBusSettings {
-  clientId: string;
-  brokers: string[];
-  retry?: RetryPolicy;
-}
-
-export interface TopicCreation {
-  name: string;
-  partitions: number;
-  retentionMs: number;
-}
-
-/** True when Kafka or the network says the same request may succeed later. */
-export function isRetryableKafkaError(error: unknown): boolean {
-  return error instanceof KafkaJSError ? error.retriable : false;
-}
+/** A running consumer-group member, whichever client runs it. */
+export type ConsumerHandle = BusConsumer;
 
 /**
- * The only code that talks to the Kafka client. Producers are idempotent and
- * wait for all in-sync replicas; consumers never let the client commit an
- * offset the caller has not resolved.
+ * The bus every service and tool constructs. It delegates to the client that
+ * `settings.client` or else KAFKA_CLIENT names, so the client changes by
+ * configuration alone. Every client sends idempotently with acks = all and
+ * never commits an offset the caller has not resolved.
  */
-export class KafkaBus {
-  private readonly kafka: Kafka;
-  private producer?: Producer;
-  private producerReady?: Promise<Producer>;
-  private readonly consumers = new Set<Consumer>();
-  private readonly retry: RetryPolicy;
+export class KafkaBus implements MessageBus {
+  readonly client: KafkaClientName;
+  private readonly delegate: MessageBus;
 
-  constructor(
-    private readonly settings: KafkaBusSettings,
-    private readonly logger: Logger,
-  ) {
-    this.retry = settings.retry ?? DEFAULT_RETRY;
-    this.kafka = new Kafka({
-      clientId: settings.clientId,
-      brokers: settings.brokers,
-      logLevel: logLevel.WARN,
-      logCreator: () => (entry: LogEntry) => this.logClientEntry(entry),
-      retry: { retries: this.retry.retries, initialRetryTime: this.retry.initialDelayMs, maxRetryTime: this.retry.maxDelayMs },
-    });
+  constructor(settings: KafkaBusSettings, logger: Logger) {
+    this.client = settings.client ?? kafkaClientFromEnvironment();
+    this.delegate = createMessageBus(this.client, settings, logger);
   }
 
   /** Appends records and resolves once every in-sync replica has them (acks = all). */
-  async send(records: OutboundRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const producer = await this.connectProducer();
-    const byTopic = new Map<string, OutboundRecord[]>();
-    for (const record of records) {
-      const list = byTopic.get(record.topic) ?? [];
-      list.push(record);
-      byTopic.set(record.topic, list);
-    }
-    const now = Date.now();
-    const topicMessages = [...byTopic.entries()].map(([topic, list]) => ({
-      topic,
-      messages: list.map((r) => ({
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-        timestamp: String(r.timestamp ?? now),
-      })),
-    }));
-    await withRetry(
-      () => producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None }),
-      isRetryableKafkaError,
-      this.retry,
-      (error, attempt, delayMs) =>
-        this.logger.warn({ err: error, attempt, delayMs, records: records.length }, 'kafka send failed; retrying'),
-    );
+  send(records: OutboundRecord[]): Promise<void> {
+    return this.delegate.send(records);
   }
 
-  /** Creates missing topics; existing ones are left as they are. */
-  async ensureTopics(topics: TopicCreation[]): Promise<string[]> {
-    return this.withAdmin(async (admin) => {
-      const existing = new Set(await admin.listTopics());
-      const missing = topics.filter((t) => !existing.has(t.name));
-      if (missing.length === 0) return [];
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((t) => ({
-          topic: t.name,
-          numPartitions: t.partitions,
-          replicationFactor: -1,
-          configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
-        })),
-      });
-      this.logger.info({ topics: missing.map((t) => t.name) }, 'created kafka topics');
-      return missing.map((t) => t.name);
-    });
+  /** Starts a consumer-group member that commits only the offsets the caller resolves. */
+  consume(options: ConsumerOptions): Promise<ConsumerHandle> {
+    return this.delegate.consume(options);
   }
 
-  async deleteTopics(names: string[]): Promise<void> {
-    await this.withAdmin((admin) => admin.deleteTopics({ topics: names }));
+  /** Creates missing topics and returns their names. Existing topics are left as they are. */
+  ensureTopics(topics: TopicCreation[]): Promise<string[]> {
+    return this.delegate.ensureTopics(topics);
   }
 
-  async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    return this.withAdmin(async (admin) => {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high }));
-    });
+  deleteTopics(names: string[]): Promise<void> {
+    return this.delegate.deleteTopics(names);
   }
 
-  /** Answers a metadata request; readiness checks use it. */
-  async ping(): Promise<void> {
-    await this.withAdmin((admin) => admin.describeCluster());
+  topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    return this.delegate.topicOffsets(topic);
   }
 
-  /**
-   * Starts a consumer-group member. Offsets are resolved by the caller after
-   * its own durable commit; kafkajs then commits them to Kafka for lag
-   * monitoring only.
-   */
-  async consume(options: ConsumerOptions): Promise<ConsumerHandle> {
-    const consumer = this.kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: 3000,
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxWaitTimeInMs: 100,
-      retry: { retries: this.retry.retries, initialRetryTime: this.retry.initialDelayMs },
-    });
-    this.consumers.add(consumer);
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const assignment = event.payload.memberAssignment as Assignment;
-      this.logger.info({ groupId: options.groupId, assignment }, 'consumer joined group');
-      const seek = (topic: string, partition: number, offset: string) => consumer.seek({ topic, partition, offset });
-      void Promise.resolve(options.onAssigned?.(assignment, seek)).catch((error: unknown) =>
-        this.logger.error({ err: error, groupId: options.groupId }, 'partition assignment handler failed'),
-      );
-    });
-    consumer.on(consumer.events.CRASH, (event) =>
-      this.logger.error({ err: event.payload.error, groupId: options.groupId, restart: event.payload.restart }, 'consumer crashed'),
-    );
-
-    await consumer.connect();
-    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: true,
-      eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-        if (!isRunning() || isStale()) return;
-        const records: InboundRecord[] = batch.messages.map((m) => ({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: m.offset,
-          key: m.key,
-          value: m.value,
-          headers: decodeHeaders(m.headers),
-          timestamp: Number(m.timestamp),
-        }));
-        await options.eachBatch(
-          { topic: batch.topic, partition: batch.partition, records, highWatermark: batch.highWatermark },
-          { heartbeat, isRunning: () => isRunning() && !isStale(), resolveOffset },
-        );
-      },
-    });
-    return new ConsumerHandle(consumer, () => this.consumers.delete(consumer));
+  /** Sends a metadata request, so readiness checks fail when no broker responds. */
+  ping(): Promise<void> {
+    return this.delegate.ping();
   }
 
-  /** Stops consumers (each finishes its batch in flight), then disconnects the producer. */
-  async close(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.disconnect()));
-    this.consumers.clear();
-    if (this.producer) await this.producer.disconnect();
-    this.producer = undefined;
-    this.producerReady = undefined;
+  /** Stops consumers (each finishes its batch in flight), then closes the producer. */
+  close(): Promise<void> {
+    return this.delegate.close();
   }
-
-  private async connectProducer(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    this.producerReady ??= (async () => {
-      // Retries are bounded here and again in send(); a retried batch may repeat
-      // records, which consumers drop by event id.
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await producer.connect();
-      this.producer = producer;
-      this.logger.info({ clientId: this.settings.clientId }, 'kafka producer connected');
-      return producer;
-    })();
-    try {
-      return await this.producerReady;
-    } catch (error) {
-      this.producerReady = undefined;
-      throw error;
-    }
-  }
-
-  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      return await work(admin);
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
-  private logClientEntry(entry: LogEntry): void {
-    const { message, ...rest } = entry.log;
-    // Retries are bounded on purpose (see connectProducer); the client warns about it on every connect.
-    if (message.startsWith('Limiting retries for the idempotent producer')) return;
-    const fields = { kafkaNamespace: entry.namespace, ...rest };
-    if (entry.level === logLevel.ERROR) this.logger.error(fields, message);
-    else this.logger.warn(fields, message);
-  }
-}
-
-/** A running consumer-group member. */
-export class ConsumerHandle {
-  constructor(
-    private readonly consumer: Consumer,
-    private readonly onClosed: () => void,
-  ) {}
-
-  /** Moves the next fetch of `partition` to `offset`. */
-  seek(topic: string, partition: number, offset: string): void {
-    this.consumer.seek({ topic, partition, offset });
-  }
-
-  pause(topic: string): void {
-    this.consumer.pause([{ topic }]);
-  }
-
-  resume(topic: string): void {
-    this.consumer.resume([{ topic }]);
-  }
-
-  /** Waits for the batch in flight to finish, leaves the group and disconnects. */
-  async stop(): Promise<void> {
-    await this.consumer.disconnect();
-    this.onClosed();
-  }
-}
-
-function decodeHeaders(headers: Record<string, Buffer | string | (Buffer | string)[] | undefined> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    if (value === undefined) continue;
-    const first = Array.isArray(value) ? value[0] : value;
-    out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-  }
-  return out;
 }

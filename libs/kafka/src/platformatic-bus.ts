@@ -1,28 +1,20 @@
 import { Admin, compatibilityPartitioner, ProduceAcks, Producer } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { BusConsumer, MessageBus } from './bus';
-import type { KafkaBusSettings, TopicCreation } from './kafka-bus';
 import { PlatformaticConsumer } from './platformatic-consumer';
+import { isRetryableKafkaError } from './errors';
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
-import type { ConsumerOptions, OutboundRecord, PartitionOffsets } from './types';
+import type { ConsumerOptions, KafkaBusSettings, OutboundRecord, PartitionOffsets, TopicCreation } from './types';
 
 const EARLIEST = -2n;
 const LATEST = -1n;
-
-/** True when the error says the same request may succeed later (network errors and retriable broker codes). */
-export function isRetryablePlatformaticError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const flagged = error as Error & { canRetry?: boolean; errors?: unknown[] };
-  if (flagged.canRetry === true) return true;
-  return Array.isArray(flagged.errors) && flagged.errors.some(isRetryablePlatformaticError);
-}
 
 /**
  * `MessageBus` on @platformatic/kafka (pure JavaScript, Node 20.19.4 or later).
  * Semantics match `KafkaBus`: idempotent producer with acks = all, the
  * Java-compatible murmur2 partitioner (the same partition per key as kafkajs
  * and the Java client), and consumers that commit only resolved offsets.
- * Selected with KAFKA_CLIENT=platformatic through `createMessageBus`.
+ * `KafkaBus` delegates to it when KAFKA_CLIENT=platformatic.
  */
 export class PlatformaticKafkaBus implements MessageBus {
   private readonly producer: Producer<Buffer, Buffer, Buffer, Buffer>;
@@ -70,7 +62,7 @@ export class PlatformaticKafkaBus implements MessageBus {
   private async sendNow(messages: Parameters<Producer<Buffer, Buffer, Buffer, Buffer>['send']>[0]['messages'], count: number): Promise<void> {
     await withRetry(
       () => this.producer.send({ messages }),
-      isRetryablePlatformaticError,
+      isRetryableKafkaError,
       this.retry,
       (error, attempt, delayMs) =>
         this.logger.warn({ err: error, attempt, delayMs, records: count }, 'kafka send failed; retrying'),
@@ -106,6 +98,7 @@ export class PlatformaticKafkaBus implements MessageBus {
     await this.withAdmin((admin) => admin.deleteTopics({ topics: names }));
   }
 
+  /** Returns the log start and end offset of every partition, ordered by partition. */
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
     return this.withAdmin(async (admin) => {
       const metadata = await admin.metadata({ topics: [topic] });

@@ -1,9 +1,8 @@
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
 import type { Logger } from 'pino';
 import type { BusConsumer } from './bus';
-import type { KafkaBusSettings } from './kafka-bus';
 import { backoffDelay, DEFAULT_RETRY } from './retry';
-import type { Assignment, ConsumerOptions, InboundRecord, RecordBatch } from './types';
+import type { Assignment, ConsumerOptions, InboundRecord, KafkaBusSettings, RecordBatch } from './types';
 
 type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 

@@ -1,3 +1,5 @@
+import type { RetryPolicy } from './retry';
+
 /**
  * Client-neutral record shapes. Nothing outside this library sees a kafkajs
  * type, so the client can be replaced after measurement.
@@ -52,4 +54,22 @@ export interface PartitionOffsets {
   partition: number;
   low: string;
   high: string;
+}
+
+/** Kafka client implementations behind `MessageBus`, selected with KAFKA_CLIENT. */
+export const KAFKA_CLIENTS = ['kafkajs', 'platformatic'] as const;
+export type KafkaClientName = (typeof KAFKA_CLIENTS)[number];
+
+export interface KafkaBusSettings {
+  clientId: string;
+  brokers: string[];
+  retry?: RetryPolicy;
+  /** Overrides KAFKA_CLIENT for this bus; benchmarks and client tests use it. */
+  client?: KafkaClientName;
+}
+
+export interface TopicCreation {
+  name: string;
+  partitions: number;
+  retentionMs: number;
 }
