@@ -1,11 +1,13 @@
 import { Controller, Inject } from '@nestjs/common';
-import { GrpcMethod, RpcException } from '@nestjs/microservices';
-import { status as GrpcStatus, Metadata } from '@grpc/grpc-js';
+import { GrpcMethod } from '@nestjs/microservices';
+import { Metadata } from '@grpc/grpc-js';
 import { ApiKeyStore } from '@estate/access';
 import { validatePlain } from '@estate/contracts';
-import { API_KEY_STORE, AppError, AppErrorCode, authenticateHeader, checkRole, Public } from '@estate/service-kit';
+import { API_KEY_STORE, AppError, Public, SERVICE_LOGGER } from '@estate/service-kit';
+import type { Logger } from 'pino';
 import { DecisionPoint } from '../decisions/decision-point';
 import { DecisionRequestDto } from '../decisions/decision.dto';
+import { authenticateCall, toRpcException } from './grpc-errors';
 
 interface GrpcEntityRef {
   type: string;
@@ -20,19 +22,6 @@ interface DecideRequest {
   entities_json?: string;
 }
 
-const GRPC_CODE: Record<AppErrorCode, number> = {
-  invalid_argument: GrpcStatus.INVALID_ARGUMENT,
-  unauthenticated: GrpcStatus.UNAUTHENTICATED,
-  forbidden: GrpcStatus.PERMISSION_DENIED,
-  not_found: GrpcStatus.NOT_FOUND,
-  conflict: GrpcStatus.ALREADY_EXISTS,
-  version_conflict: GrpcStatus.ABORTED,
-  payload_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
-  unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
-  unavailable: GrpcStatus.UNAVAILABLE,
-  internal: GrpcStatus.INTERNAL,
-};
-
 /**
  * gRPC edge of the decision point. The HTTP guard cannot read gRPC
  * metadata, so the route is public to it and authenticates here.
@@ -42,14 +31,14 @@ export class PolicyGrpcController {
   constructor(
     private readonly decisionPoint: DecisionPoint,
     @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Public()
   @GrpcMethod('PolicyDecisionService', 'Decide')
   async decide(request: DecideRequest, metadata: Metadata) {
     try {
-      const principal = await authenticateHeader(this.keys, metadata.get('authorization')[0]?.toString());
-      checkRole(principal, undefined);
+      const principal = await authenticateCall(this.keys, metadata);
       const dto = toDto(request);
       const decision = await this.decisionPoint.decide(principal.tenantId, dto);
       return {
@@ -65,8 +54,7 @@ export class PolicyGrpcController {
         cached: decision.cached,
       };
     } catch (error) {
-      if (error instanceof AppError) throw new RpcException({ code: GRPC_CODE[error.code], message: error.message });
-      throw error;
+      throw toRpcException(error, this.logger, 'PolicyDecisionService.Decide');
     }
   }
 }
