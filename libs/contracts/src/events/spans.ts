@@ -36,7 +36,9 @@ export type SpanStep = (typeof SPAN_STEPS)[number];
 /**
  * Token counts by class. `input` excludes cached reads and cache creation, so
  * the classes add up without double counting; `total` is what the producer
- * reported, kept for reconciliation.
+ * reported, kept for reconciliation. trace-ingest also keeps audio out of
+ * `input` and `output`, and reasoning out of `output`, so every class is
+ * disjoint: price reasoning tokens at the output rate where a provider does.
  */
 export class TokenUsage {
   @IsOptional() @IsInt() @Min(0) input?: number;
