@@ -56,7 +56,7 @@ describe('management surface and ownership view', () => {
   });
 
   it('clusters failures by workflow, model, tool and error type', async () => {
-    const overview = await waitFor('failure clusters', () => r.call(`/v1/management?from=${from}&minCount=2`), (x) => x.body?.failureClusters?.[0]?.failures === 3);
+    const overview = await waitFor('failure clusters', () => r.call(`/v1/management?from=${from}&minCount=2`), (x) => x.body?.failureClusters?.length === 2 && x.body.failureClusters[0].failures === 3);
     const clusters = overview.body.failureClusters.map((c: any) => [c.workflow, c.model, c.tool, c.errorType, c.failures, c.traces, c.exampleTraceIds.length]);
     expect(clusters).toEqual([
       ['summarise', null, 'search', 'RateLimit', 3, 3, 3],
@@ -94,7 +94,12 @@ describe('management surface and ownership view', () => {
     const view = await waitFor(
       'ownership view',
       () => r.call('/v1/ownership'),
-      (x) => x.body?.raci?.find((row: any) => row.area === 'token-governance')?.configured === true && x.body.teams.find((t: any) => t.team === 'claims')?.pendingApprovals === 1,
+      (x) => {
+        const claims = x.body?.teams?.find((t: any) => t.team === 'claims');
+        const security = x.body?.teams?.find((t: any) => t.team === 'security');
+        const configured = x.body?.raci?.find((row: any) => row.area === 'token-governance')?.configured === true;
+        return configured && claims?.pendingApprovals === 1 && claims?.budgetsAtRisk === 1 && claims?.ownedWorkflows === 1 && security?.openExceptionWindows === 2;
+      },
     );
     const tokenRow = view.body.raci.find((row: any) => row.area === 'token-governance');
     expect(tokenRow.assignments).toEqual([{ team: 'finops-team', part: 'leads' }, { team: 'claims', part: 'shares' }]);

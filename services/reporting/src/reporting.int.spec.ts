@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { money, parseLiteLlmCatalog, PriceBook, priceUsage, NO_USAGE, ZERO, formatMoney } from '@estate/pricing';
+import { SCORECARD_MEASURES } from '@estate/reporting-model';
 import { waitFor } from '@estate/testing';
 import { newTraceId, TenantEvents, traceSpans } from '../test/events';
 import { ReportingUnderTest, startReporting } from '../test/harness';
@@ -99,14 +101,15 @@ describe('reporting joins every stream per workflow', () => {
       'per-workflow figures from every stream',
       async () => Object.fromEntries(((await r.call('/v1/reports/workflows')).body?.workflows ?? []).map((w: any) => [w.workflow, w])),
       done,
-      { timeoutMs: 60_000, intervalMs: 250 },
+      { timeoutMs: 90_000, intervalMs: 250 },
     );
 
   it('computes per-workflow figures', async () => {
     const byName = await workflowsWhen(
       (w) => w['claims-triage']?.calls === 4 && w['claims-triage']?.approvals.decided === 1 && w['refund-flow']?.decisions.deny === 1 &&
         w['claims-triage']?.openExceptionWindows === 1 && w['claims-triage']?.spendSignals === 1 && w['refund-flow']?.tokens === 600 &&
-        w['claims-triage']?.ungatedSensitiveReachPaths === 1 && w['(no workflow)']?.tokens === 300,
+        w['claims-triage']?.ungatedSensitiveReachPaths === 1 && w['(no workflow)']?.tokens === 300 &&
+        w['claims-triage']?.decisions.deny === 1 && w['claims-triage']?.decisions.requireApproval === 1 && w['claims-triage']?.approvals.waiting === 1,
     );
     const claims = byName['claims-triage'];
     expect(claims.owner).toBe('claims');
@@ -130,7 +133,7 @@ describe('reporting joins every stream per workflow', () => {
   });
 
   it('builds the leadership report', async () => {
-    await workflowsWhen((w) => w['claims-triage']?.ungatedSensitiveReachPaths === 1 && w['claims-triage']?.spendSignals === 1);
+    await workflowsWhen((w) => w['claims-triage']?.ungatedSensitiveReachPaths === 1 && w['claims-triage']?.spendSignals === 1 && w['refund-flow']?.decisions.deny === 1 && w['claims-triage']?.decisions.requireApproval === 1);
     const report = await waitFor('budget and window in the report', () => r.call('/v1/reports/leadership'), (x) => x.body?.budgetsAtRisk?.length === 1 && x.body?.exceptionsEndingSoon?.length === 1);
     const body = report.body;
     expect(body.riskiest[0].workflow).toBe('claims-triage');
@@ -176,7 +179,7 @@ describe('reporting joins every stream per workflow', () => {
       },
     });
     expect(posted.status).toBe(202);
-    const story = await waitFor('incident projected', () => r.call(`/v1/incidents/${posted.body.id}`), (x) => x.status === 200);
+    const story = await waitFor('incident projected with its linked facts', () => r.call(`/v1/incidents/${posted.body.id}`), (x) => x.status === 200 && x.body.linked.decisions.length > 0 && x.body.linked.approvals.length > 0);
     const s = story.body;
     expect(s.recordedBy).toBe(`Dana (api-key:${r.keys.security.keyId})`);
     expect(s.linked.traces.map((t: any) => t.traceId)).toEqual([failed]);
@@ -212,6 +215,26 @@ describe('reporting joins every stream per workflow', () => {
 
     const json = await r.call('/v1/reports/export?format=json');
     expect(Object.keys(json.body)).toEqual(['leadership', 'scorecard']);
+  });
+
+  it('serves the same figures over gRPC', async () => {
+    const rest = await workflowsWhen((w) => w['claims-triage']?.calls === 4 && w['claims-triage']?.spendSignals === 1 && w['claims-triage']?.approvals.waiting === 1 && w['claims-triage']?.decisions.deny === 1);
+    const figures = await r.rpc('GetWorkflowFigures', {}, r.keys.finops.key);
+    if (!figures.ok) throw new Error(`GetWorkflowFigures failed: ${figures.message}`);
+    const claims = figures.value.workflows.find((w: any) => w.workflow === 'claims-triage');
+    expect(claims).toMatchObject({ owner: 'claims', calls: '4', errors: '1', cost: rest['claims-triage'].cost, decisions_deny: '1', approvals_waiting: '1' });
+    expect(claims.latency.p95_ms).toBeCloseTo(rest['claims-triage'].latencyMs.p95, 6);
+
+    const card = await r.rpc('GetScorecard', {}, r.keys.finops.key);
+    expect(card.ok && card.value.measures.map((m: any) => m.name)).toEqual(SCORECARD_MEASURES);
+
+    const csv = await r.rpc('ExportReport', { format: 'csv' }, r.keys.finops.key);
+    expect(csv.ok && csv.value.content_type).toContain('text/csv');
+
+    const anonymous = await r.rpc('GetScorecard', {});
+    expect(!anonymous.ok && anonymous.code).toBe(status.UNAUTHENTICATED);
+    const badFormat = await r.rpc('ExportReport', { format: 'pdf' }, r.keys.finops.key);
+    expect(!badFormat.ok && badFormat.code).toBe(status.INVALID_ARGUMENT);
   });
 
   it('rejects a bad period and a bad record', async () => {

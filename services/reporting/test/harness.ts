@@ -5,7 +5,10 @@ import { Projection, storeNextOffset } from '@estate/projection';
 import { CommonConfig, runMigrations, ServiceOptions, startService } from '@estate/service-kit';
 import { freshSchemaName, freshTopic, issueTestKeys, RunningService, TestKey, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
 import { Pool } from 'pg';
-import { appModule, migrations } from '../src/app.module';
+import * as grpc from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { createServer } from 'node:net';
+import { appModule, migrations, REPORTING_PROTO, reportingGrpc } from '../src/app.module';
 import { DEFAULT_TOPICS, reportingProjections, ReportingTopics } from '../src/projections';
 
 export interface ReportingUnderTest {
@@ -20,6 +23,8 @@ export interface ReportingUnderTest {
   /** Publishes envelopes to a per-run copy of their topic. */
   publishTo(topic: string, envelopes: EventEnvelope[]): Promise<void>;
   call(path: string, init?: { method?: string; body?: unknown; role?: Role }): Promise<{ status: number; body: any; text: string; contentType: string }>;
+  /** Calls a ReportingService method over gRPC; settles to the value or the status, never throws. */
+  rpc(method: string, request: object, apiKey?: string): Promise<GrpcOutcome>;
   stop(): Promise<void>;
 }
 
@@ -40,7 +45,9 @@ export async function startReporting(): Promise<ReportingUnderTest> {
     spans: await freshTopic(bus, Topics.spans, 2),
     runtimeObservations: await freshTopic(bus, Topics.runtimeObservations, 1),
   };
-  const service = await startAtSharedTopicEnds(bus, reportingProjections(topics), [topics.spans, topics.runtimeObservations]);
+  const grpcPort = await freePort();
+  const service = await startAtSharedTopicEnds(bus, reportingProjections(topics), [topics.spans, topics.runtimeObservations], grpcPort);
+  const client = reportingClient(grpcPort);
   const tenantId = `t-${uniqueSuffix()}`;
   const keys = await issueTestKeys(bus, tenantId, ['governance', 'finops', 'security']);
   const publisher = new EventPublisher(bus);
@@ -59,6 +66,7 @@ export async function startReporting(): Promise<ReportingUnderTest> {
 
   return {
     service, bus, topics, tenantId, keys, call,
+    rpc: client.call,
     publish: (envelopes) => publisher.publish(envelopes),
     publishTo: (topic, envelopes) => bus.send(envelopes.map((e) => ({ ...encodeEvent(e), topic }))),
     publishTraces: (traces) => {
@@ -68,6 +76,7 @@ export async function startReporting(): Promise<ReportingUnderTest> {
       return bus.send(envelopes.map((e) => ({ ...encodeEvent(e), topic: topics.spans })));
     },
     stop: async () => {
+      client.close();
       await service.stop();
       await bus.close();
     },
@@ -79,7 +88,7 @@ export async function startReporting(): Promise<ReportingUnderTest> {
  * groups, free port), after storing each projection's offsets on the shared
  * topics at their current end. Per-run topics are read from the start.
  */
-async function startAtSharedTopicEnds(bus: KafkaBus, projections: Projection[], perRunTopics: string[]): Promise<RunningService> {
+async function startAtSharedTopicEnds(bus: KafkaBus, projections: Projection[], perRunTopics: string[], grpcPort: number): Promise<RunningService> {
   const infra = testInfrastructure();
   const schema = freshSchemaName('reporting');
   await runMigrations(infra.databaseUrl, schema, migrations);
@@ -98,12 +107,41 @@ async function startAtSharedTopicEnds(bus: KafkaBus, projections: Projection[], 
     await pool.end();
   }
   const config: CommonConfig = {
-    HTTP_PORT: 0, KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl, LOG_LEVEL: 'warn', DB_POOL_SIZE: 5, SHUTDOWN_TIMEOUT_MS: 10000,
+    HTTP_PORT: 0, GRPC_PORT: grpcPort, KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl, LOG_LEVEL: 'warn', DB_POOL_SIZE: 5, SHUTDOWN_TIMEOUT_MS: 10000,
   };
   const options: ServiceOptions = {
-    name: 'reporting', schema, config, migrations, projections, logger: createLogger('reporting', 'warn'), consumerGroupPrefix: `test.${schema}`,
+    name: 'reporting', schema, config, migrations, projections, grpc: reportingGrpc, logger: createLogger('reporting', 'warn'), consumerGroupPrefix: `test.${schema}`,
   };
   const app = await startService(options, appModule(options));
   const address = app.getHttpServer().address() as { port: number };
   return { app, baseUrl: `http://127.0.0.1:${address.port}`, options, stop: () => app.close() };
+}
+
+export type GrpcOutcome = { ok: true; value: any } | { ok: false; code: grpc.status; message: string };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function reportingClient(port: number) {
+  const definition = loadSync(REPORTING_PROTO, { keepCase: true, longs: String, defaults: true });
+  const pkg = grpc.loadPackageDefinition(definition) as any;
+  const client: grpc.Client = new pkg.estate.reporting.v1.ReportingService(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const call = (method: string, request: object, apiKey?: string): Promise<GrpcOutcome> => {
+    const metadata = new grpc.Metadata();
+    if (apiKey) metadata.set('authorization', `Bearer ${apiKey}`);
+    return new Promise((resolve) => {
+      (client as any)[method](request, metadata, (error: grpc.ServiceError | null, value: unknown) =>
+        resolve(error ? { ok: false, code: error.code, message: error.details } : { ok: true, value }),
+      );
+    });
+  };
+  return { call, close: () => client.close() };
 }

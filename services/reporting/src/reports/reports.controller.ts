@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '@estate/access';
-import { reportToHtml, reportToMarkdown, workflowsToCsv } from '@estate/reporting-model';
+import { ReportDocument, reportToHtml, reportToMarkdown, workflowsToCsv } from '@estate/reporting-model';
 import { CurrentPrincipal } from '@estate/service-kit';
 import { reportPeriod } from './report-period';
 import { ReportService } from './report.service';
@@ -58,8 +58,13 @@ export class ReportsController {
     const doc = await this.reports.document({ tenantId: principal.tenantId, ...reportPeriod(query.from, query.to, new Date()) });
     const format = query.format ?? 'json';
     reply.header('content-type', EXPORT_CONTENT_TYPES[format]);
-    if (format === 'json') return JSON.stringify(doc);
-    if (format === 'csv') return workflowsToCsv(doc.leadership.workflows);
-    return format === 'markdown' ? reportToMarkdown(doc) : reportToHtml(doc);
+    return renderExport(doc, format);
   }
+}
+
+/** Renders the report document in one export format; CSV holds the per-workflow table only. */
+export function renderExport(doc: ReportDocument, format: ExportFormat): string {
+  if (format === 'json') return JSON.stringify(doc);
+  if (format === 'csv') return workflowsToCsv(doc.leadership.workflows);
+  return format === 'markdown' ? reportToMarkdown(doc) : reportToHtml(doc);
 }
