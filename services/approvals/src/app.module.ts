@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { DynamicModule, Module } from '@nestjs/common';
 import { Projection } from '@estate/projection';
 import { ServiceKitModule, ServiceOptions } from '@estate/service-kit';
@@ -5,6 +6,7 @@ import { ApprovalService } from './approvals/approval.service';
 import { ApprovalsController } from './approvals/approvals.controller';
 import { DecisionApprovalsProjection } from './approvals/decision-approvals.projection';
 import { SERVICE_NAME } from './config';
+import { ApprovalsGrpcController } from './grpc/approvals.grpc.controller';
 import { OutboxRelayHost } from './outbox/outbox-relay.host';
 import { ExpiryScheduler } from './scheduler';
 import { WindowService } from './windows/window.service';
@@ -17,6 +19,8 @@ export function approvalsProjections(): Projection[] {
   return [new DecisionApprovalsProjection(SERVICE_NAME)];
 }
 
+export const APPROVALS_PROTO = resolve(__dirname, '../../../proto/estate/approvals.proto');
+
 @Module({})
 export class AppModule {}
 
@@ -24,7 +28,7 @@ export function appModule(options: ServiceOptions): DynamicModule {
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
-    controllers: [ApprovalsController, WindowsController],
+    controllers: [ApprovalsController, WindowsController, ApprovalsGrpcController],
     providers: [OutboxRelayHost, ApprovalService, WindowService, ExpiryScheduler],
   };
 }

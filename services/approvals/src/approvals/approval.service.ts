@@ -12,10 +12,14 @@ import {
 import { ident } from '@estate/projection';
 import { AppError, PG_POOL, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
 import type { Pool, PoolClient } from 'pg';
+import { v7 as uuidv7 } from 'uuid';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelayHost } from '../outbox/outbox-relay.host';
 import { inTransaction } from '../outbox/transaction';
 import { ApprovalRow, assertApprover, assertDecidable, toView } from './approval-state';
+
+/** An approval request as a caller states it; the service adds the id, requester and expiry time. */
+export type NewApproval = Omit<ApprovalRequested, 'version' | 'approvalId' | 'requestedBy' | 'expiresAt'> & { expiresInSeconds: number };
 
 export interface Approver {
   role: string;
@@ -52,6 +56,15 @@ export class ApprovalService {
     });
     void this.relay.kick();
     return created;
+  }
+
+  /** Creates an approval under a fresh `apr-<uuid v7>` id and returns its view. */
+  async create(tenantId: string, input: NewApproval, requestedBy: string) {
+    const { expiresInSeconds, ...fields } = input;
+    const approvalId = `apr-${uuidv7()}`;
+    const expiresAt = new Date(Date.now() + expiresInSeconds * 1000).toISOString();
+    await this.request(tenantId, { ...fields, approvalId, requestedBy, expiresAt });
+    return this.get(tenantId, approvalId);
   }
 
   async get(tenantId: string, approvalId: string) {

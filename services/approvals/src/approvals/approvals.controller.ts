@@ -5,9 +5,9 @@ import { ApprovalPath, ApprovalScope } from '@estate/contracts';
 import { AppError, CurrentPrincipal } from '@estate/service-kit';
 import { Type } from 'class-transformer';
 import { IsArray, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { v7 as uuidv7 } from 'uuid';
 import { APPROVAL_STATES } from './approval-state';
 import { ApprovalService } from './approval.service';
+import { waitForDecision } from './approval-wait';
 
 export class RequestApprovalBody {
   @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
@@ -32,9 +32,6 @@ export class DenyBody {
   @IsOptional() @IsString() @MaxLength(200) approver?: string;
 }
 
-const WAIT_POLL_MS = 250;
-const MAX_WAIT_SECONDS = 55;
-
 @ApiTags('approvals')
 @ApiBearerAuth()
 @Controller('v1/approvals')
@@ -42,15 +39,8 @@ export class ApprovalsController {
   constructor(private readonly approvals: ApprovalService) {}
 
   @Post()
-  async request(@CurrentPrincipal() principal: Principal, @Body() body: RequestApprovalBody) {
-    const approvalId = `apr-${uuidv7()}`;
-    await this.approvals.request(principal.tenantId, {
-      ...body,
-      approvalId,
-      requestedBy: `${principal.role}:${principal.keyId}`,
-      expiresAt: new Date(Date.now() + body.expiresInSeconds * 1000).toISOString(),
-    });
-    return this.approvals.get(principal.tenantId, approvalId);
+  request(@CurrentPrincipal() principal: Principal, @Body() body: RequestApprovalBody) {
+    return this.approvals.create(principal.tenantId, body, `${principal.role}:${principal.keyId}`);
   }
 
   @Get()
@@ -66,27 +56,10 @@ export class ApprovalsController {
     return this.approvals.get(principal.tenantId, id);
   }
 
-  /**
-   * Long-polls until the approval is decided or `timeoutSeconds` pass, then
-   * returns it; a pending result means wait again. An id from a decision may
-   * not exist yet, so not-found also waits.
-   */
+  /** Long-polls until the approval is decided or `timeoutSeconds` (default 25) pass; see waitForDecision. */
   @Get(':id/wait')
-  async wait(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('timeoutSeconds') timeout?: string) {
-    const seconds = timeout === undefined ? 25 : Number(timeout);
-    if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_WAIT_SECONDS) {
-      throw new AppError('invalid_argument', `timeoutSeconds must be a whole number from 0 to ${MAX_WAIT_SECONDS}`, 'timeoutSeconds');
-    }
-    const deadline = Date.now() + seconds * 1000;
-    for (;;) {
-      try {
-        const approval = await this.approvals.get(principal.tenantId, id);
-        if (approval.state !== 'pending' || Date.now() >= deadline) return approval;
-      } catch (error) {
-        if (!(error instanceof AppError && error.code === 'not_found') || Date.now() >= deadline) throw error;
-      }
-      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-    }
+  wait(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('timeoutSeconds') timeout?: string) {
+    return waitForDecision(this.approvals, principal.tenantId, id, timeout === undefined ? 25 : Number(timeout));
   }
 
   @Post(':id/approve')

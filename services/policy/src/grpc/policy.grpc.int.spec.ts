@@ -3,7 +3,7 @@ import { KafkaBus } from '@estate/kafka';
 import { createLogger } from '@estate/telemetry';
 import { issueTestKeys, RunningService, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
 import { appModule, migrations, POLICY_PROTO, policyProjections } from '../app.module';
-import { freePort, GrpcTestClient, grpcTestClient } from '../testing/grpc-client';
+import { freePort, grpcRejection, GrpcTestClient, grpcTestClient } from '../testing/grpc-client';
 
 jest.setTimeout(120_000);
 
@@ -29,11 +29,6 @@ describe('policy gRPC edge', () => {
   let service: RunningService;
   let client: GrpcTestClient;
   let keys: Awaited<ReturnType<typeof issueTestKeys>>;
-
-  const rejection = (promise: Promise<unknown>) => promise.then(
-    () => { throw new Error('expected the call to fail'); },
-    (error: { code: number; details: string }) => error,
-  );
 
   beforeAll(async () => {
     const port = await freePort();
@@ -71,27 +66,27 @@ describe('policy gRPC edge', () => {
   });
 
   it('rejects missing and unknown keys', async () => {
-    const missing = await rejection(client.call('Decide', decideRequest('dev')));
+    const missing = await grpcRejection(client.call('Decide', decideRequest('dev')));
     expect(missing.code).toBe(GrpcStatus.UNAUTHENTICATED);
     expect(missing.details).toContain('missing Authorization header');
 
-    const unknown = await rejection(client.call('Decide', decideRequest('dev'), 'not-a-key'));
+    const unknown = await grpcRejection(client.call('Decide', decideRequest('dev'), 'not-a-key'));
     expect(unknown.code).toBe(GrpcStatus.UNAUTHENTICATED);
     expect(unknown.details).toContain('unknown, revoked or expired');
   });
 
   it('rejects the ingest role', async () => {
-    const denied = await rejection(client.call('Decide', decideRequest('dev'), keys.ingest.key));
+    const denied = await grpcRejection(client.call('Decide', decideRequest('dev'), keys.ingest.key));
     expect(denied.code).toBe(GrpcStatus.PERMISSION_DENIED);
     expect(denied.details).toContain('role ingest may not call this endpoint');
   });
 
   it('maps an invalid request to INVALID_ARGUMENT', async () => {
-    const badAction = await rejection(client.call('Decide', { ...decideRequest('dev'), action: 'teleport' }, keys['ai-engineering'].key));
+    const badAction = await grpcRejection(client.call('Decide', { ...decideRequest('dev'), action: 'teleport' }, keys['ai-engineering'].key));
     expect(badAction.code).toBe(GrpcStatus.INVALID_ARGUMENT);
     expect(badAction.details).toContain('action');
 
-    const badJson = await rejection(
+    const badJson = await grpcRejection(
       client.call('Decide', { ...decideRequest('dev'), context: { environment: 'dev', arguments_json: '{oops' } }, keys['ai-engineering'].key),
     );
     expect(badJson.code).toBe(GrpcStatus.INVALID_ARGUMENT);

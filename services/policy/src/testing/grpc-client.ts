@@ -38,3 +38,13 @@ export function grpcTestClient(protoPath: string, service: string, port: number)
     close: () => client.close(),
   };
 }
+
+/** Resolves with the gRPC error of a call that must fail, and fails the test if the call succeeds. */
+export function grpcRejection(call: Promise<unknown>): Promise<{ code: number; details: string }> {
+  return call.then(
+    () => {
+      throw new Error('expected the gRPC call to fail');
+    },
+    (error: { code: number; details: string }) => error,
+  );
+}
