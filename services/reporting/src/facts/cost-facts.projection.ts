@@ -1,6 +1,6 @@
 import { CanonicalSpan, EventEnvelope, SpansRecorded, SpansRecordedV1, UsageRecorded, UsageRecordedV1 } from '@estate/contracts';
 import { Projection, ProjectionContext } from '@estate/projection';
-import { Pricer } from './pricer';
+import { PricedCall, Pricer } from './pricer';
 import { ColumnSpec, onePerKey, upsertRows } from './sql';
 
 const COLUMNS: readonly ColumnSpec[] = [
@@ -59,24 +59,15 @@ export class CostFactsProjection implements Projection {
   }
 
   private spanRows(event: EventEnvelope): CostRow[] {
-    const spans = (event.payload as SpansRecorded).spans.filter((s) => s.usage && (s.context?.modelServed ?? s.context?.modelRequested));
-    return spans.map((span) => this.spanRow(event, span));
+    return (event.payload as SpansRecorded).spans.filter((s) => s.usage).map((span) => this.spanRow(event, span));
   }
 
   private spanRow(event: EventEnvelope, span: CanonicalSpan): CostRow {
     const c = span.context;
     const u = span.usage ?? {};
-    const model = (c.modelServed ?? c.modelRequested) as string;
+    const model = c.modelServed ?? c.modelRequested;
     const at = new Date(Number(BigInt(span.startTimeUnixNano) / 1_000_000n));
-    const priced = this.pricer.price(event.tenantId, model, c.provider, at, {
-      input: u.input ?? 0,
-      output: u.output ?? 0,
-      cachedInput: u.cachedInput ?? 0,
-      cacheCreation: u.cacheCreation ?? 0,
-      reasoning: u.reasoning ?? 0,
-      audioInput: u.audioInput ?? 0,
-      audioOutput: u.audioOutput ?? 0,
-    });
+    const priced = this.priceSpan(event.tenantId, span, model, at);
     const input = (u.input ?? 0) + (u.cachedInput ?? 0) + (u.cacheCreation ?? 0);
     return {
       tenant_id: event.tenantId,
@@ -91,7 +82,7 @@ export class CostFactsProjection implements Projection {
       team: c.team ?? null,
       agent: c.agent ?? null,
       model_route: c.modelRoute ?? null,
-      model,
+      model: model ?? '',
       provider: c.provider ?? null,
       input_tokens: input,
       output_tokens: u.output ?? 0,
@@ -99,6 +90,21 @@ export class CostFactsProjection implements Projection {
       cost: priced.cost,
       unpriced_reason: priced.unpricedReason,
     };
+  }
+
+  /** Prices a span's usage; a call without a model name keeps its tokens and stays unpriced rather than being left out. */
+  private priceSpan(tenantId: string, span: CanonicalSpan, model: string | undefined, at: Date): PricedCall {
+    if (!model) return { cost: null, unpricedReason: 'the span reports token usage but no model name' };
+    const u = span.usage ?? {};
+    return this.pricer.price(tenantId, model, span.context.provider, at, {
+      input: u.input ?? 0,
+      output: u.output ?? 0,
+      cachedInput: u.cachedInput ?? 0,
+      cacheCreation: u.cacheCreation ?? 0,
+      reasoning: u.reasoning ?? 0,
+      audioInput: u.audioInput ?? 0,
+      audioOutput: u.audioOutput ?? 0,
+    });
   }
 
   private usageRow(event: EventEnvelope): CostRow {
