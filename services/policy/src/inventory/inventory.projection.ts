@@ -124,8 +124,11 @@ export class InventoryEntitiesProjection implements Projection {
       [touched.map((t) => t.tenantId), touched.map((t) => t.assetId), drift.map((d) => d.tenantId), drift.map((d) => d.toolName)],
     );
 
-    const live: Array<{ tenantId: string; entity: NonNullable<ReturnType<typeof entityOfAsset>> }> = [];
-    const retired: Array<{ tenantId: string; type: string; id: string }> = [];
+    // Cedar names entities by asset name, so two assets of one kind and name map to one entity.
+    // The newest version wins (then the larger asset id), which keeps a rebuild equal to the live model.
+    rows.sort((a, b) => a.snapshot.version - b.snapshot.version || a.snapshot.assetId.localeCompare(b.snapshot.assetId));
+    const liveByKey = new Map<string, { tenantId: string; entity: NonNullable<ReturnType<typeof entityOfAsset>> }>();
+    const retiredByKey = new Map<string, { tenantId: string; type: string; id: string }>();
     for (const row of rows) {
       const asset: AssetWithLinks = {
         snapshot: row.snapshot, definitionDrifted: row.definition_drifted, calledTools: row.called, exposedBy: row.exposed_by, governedBy: row.governed_by, ownedBy: row.owned_by,
@@ -133,9 +136,12 @@ export class InventoryEntitiesProjection implements Projection {
       const entity = entityOfAsset(asset);
       if (!entity) continue;
       const uid = entity.uid as { type: string; id: string };
-      if (row.retired) retired.push({ tenantId: row.tenant_id, ...uid });
-      else live.push({ tenantId: row.tenant_id, entity });
+      const key = `${row.tenant_id}|${uid.type}|${uid.id}`;
+      if (row.retired) retiredByKey.set(key, { tenantId: row.tenant_id, ...uid });
+      else liveByKey.set(key, { tenantId: row.tenant_id, entity });
     }
+    const live = [...liveByKey.values()];
+    const retired = [...retiredByKey.entries()].filter(([key]) => !liveByKey.has(key)).map(([, value]) => value);
     if (live.length > 0) {
       await client.query(
         `INSERT INTO ${s}.entities (tenant_id, entity_type, entity_id, attrs, parents, content_hash, updated_at, source)
