@@ -18,8 +18,8 @@ import {
   ExceptionWindowOpened,
   ExceptionWindowOpenedV1,
 } from '@estate/contracts';
-import { Projection, ProjectionContext } from '@estate/projection';
-import { ColumnSpec, upsertRows } from './sql';
+import { ident, Projection, ProjectionContext } from '@estate/projection';
+import { ColumnSpec, insertNew, upsertRows } from './sql';
 
 const APPROVAL_COLUMNS: readonly ColumnSpec[] = [
   ['tenant_id', 'text'], ['approval_id', 'text'], ['version', 'integer'], ['trace_id', 'text'], ['decision_id', 'text'], ['state', 'text'],
@@ -37,14 +37,17 @@ const WINDOW_TYPES: ReadonlySet<string> = new Set([ExceptionWindowOpenedV1.type,
 
 type Row = Record<string, unknown> & { tenant_id: string; version: number };
 
-/** Keeps every field already set unless a later event sets it again. */
-const coalesceAll = (columns: readonly ColumnSpec[], except: string[]) =>
-  Object.fromEntries(columns.filter(([n]) => !except.includes(n)).map(([n]) => [n, `coalesce(excluded.${n}, t.${n})`]));
+const EVENT_COLUMNS: readonly ColumnSpec[] = [
+  ['tenant_id', 'text'], ['aggregate_id', 'text'], ['event_id', 'uuid'], ['version', 'integer'], ['type', 'text'], ['occurred_at', 'timestamptz'],
+  ['payload', 'jsonb'],
+];
 
 /**
- * Projects approvals and exception windows. Events of one approval (or
- * window) share a partition and carry its version, so the batch folds them
- * in order and the stored row only moves to a higher version.
+ * Projects approvals and exception windows. It keeps every event in
+ * `approval_events` and recomputes each touched aggregate's row from its
+ * whole history in (version, event id) order, so a producer that repeats a
+ * version, or events that arrive out of order across partitions, leave the
+ * same row in a live model and in a rebuild.
  */
 export class ApprovalFactsProjection implements Projection {
   readonly name = 'reporting-approvals';
@@ -52,36 +55,49 @@ export class ApprovalFactsProjection implements Projection {
     ApprovalRequestedV1.type, ApprovalGrantedV1.type, ApprovalDeniedV1.type, ApprovalCancelledV1.type, ApprovalExpiredV1.type,
     ...WINDOW_TYPES,
   ];
-  readonly tables = [{ name: 'approvals' }, { name: 'exception_windows' }];
+  readonly tables = [{ name: 'approval_events' }, { name: 'approvals' }, { name: 'exception_windows' }];
 
   constructor(readonly topics: string[]) {}
 
   async apply(events: EventEnvelope[], { client, schema }: ProjectionContext): Promise<void> {
-    const approvals = fold(events.filter((e) => !WINDOW_TYPES.has(e.type)), (e) => (e.payload as ApprovalEventBase).approvalId, approvalChange);
-    const windows = fold(events.filter((e) => WINDOW_TYPES.has(e.type)), (e) => (e.payload as { windowId: string }).windowId, windowChange);
-    await upsertRows(
-      client,
-      schema,
-      { table: 'approvals', columns: APPROVAL_COLUMNS, key: ['tenant_id', 'approval_id'], replaceWhen: 'excluded.version > t.version', merge: coalesceAll(APPROVAL_COLUMNS, ['version', 'state']) },
-      approvals.map((r) => ({ state: 'pending', ...r })),
-    );
-    await upsertRows(
-      client,
-      schema,
-      { table: 'exception_windows', columns: WINDOW_COLUMNS, key: ['tenant_id', 'window_id'], replaceWhen: 'excluded.version > t.version', merge: coalesceAll(WINDOW_COLUMNS, ['version', 'state']) },
-      windows,
-    );
+    const history = await storeAndLoadHistory(client, schema, events);
+    const approvals = fold(history.filter((e) => !WINDOW_TYPES.has(e.type)), approvalChange);
+    const windows = fold(history.filter((e) => WINDOW_TYPES.has(e.type)), windowChange);
+    await upsertRows(client, schema, { table: 'approvals', columns: APPROVAL_COLUMNS, key: ['tenant_id', 'approval_id'] }, approvals.map((r) => ({ state: 'pending', ...r })));
+    await upsertRows(client, schema, { table: 'exception_windows', columns: WINDOW_COLUMNS, key: ['tenant_id', 'window_id'] }, windows);
   }
 }
 
-function fold(events: EventEnvelope[], idOf: (e: EventEnvelope) => string, change: (e: EventEnvelope) => Record<string, unknown>): Row[] {
+const aggregateIdOf = (e: EventEnvelope) => (e.payload as { approvalId?: string; windowId?: string }).approvalId ?? (e.payload as { windowId: string }).windowId;
+
+/** Stores the batch's events and returns every stored event of the aggregates they touch, in (version, event id) order. */
+async function storeAndLoadHistory(client: ProjectionContext['client'], schema: string, events: EventEnvelope[]): Promise<EventEnvelope[]> {
+  const rows = events.map((e) => ({
+    tenant_id: e.tenantId, aggregate_id: aggregateIdOf(e), event_id: e.eventId, version: (e.payload as { version: number }).version,
+    type: e.type, occurred_at: e.occurredAt, payload: e.payload,
+  }));
+  await insertNew(client, schema, 'approval_events', EVENT_COLUMNS, ['tenant_id', 'aggregate_id', 'event_id'], rows);
+  const { rows: stored } = await client.query(
+    `SELECT e.tenant_id, e.event_id, e.type, e.occurred_at, e.payload
+     FROM ${ident(schema)}.approval_events e
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS t(tenant_id, aggregate_id)) touched USING (tenant_id, aggregate_id)
+     ORDER BY e.tenant_id, e.aggregate_id, e.version, e.event_id`,
+    [rows.map((r) => r.tenant_id), rows.map((r) => r.aggregate_id)],
+  );
+  return stored.map((r) => ({ tenantId: r.tenant_id, eventId: r.event_id, type: r.type, occurredAt: r.occurred_at.toISOString(), payload: r.payload }) as EventEnvelope);
+}
+
+/** Folds each aggregate's ordered history; of two events with the same version, the first (smaller event id) counts. */
+function fold(history: EventEnvelope[], change: (e: EventEnvelope) => Record<string, unknown>): Row[] {
   const rows = new Map<string, Row>();
-  for (const event of events) {
-    const key = `${event.tenantId}\u0000${idOf(event)}`;
+  for (const event of history) {
+    const key = `${event.tenantId}\u0000${aggregateIdOf(event)}`;
     const version = (event.payload as { version: number }).version;
     const current = rows.get(key);
     if (current && current.version >= version) continue;
-    rows.set(key, { ...current, ...change(event), tenant_id: event.tenantId, version });
+    // An event leaves fields it does not carry (such as a grant without a trace id) as the earlier events set them.
+    const carried = Object.entries(change(event)).filter(([, value]) => value !== undefined);
+    rows.set(key, { ...current, ...Object.fromEntries(carried), tenant_id: event.tenantId, version });
   }
   return [...rows.values()];
 }

@@ -235,3 +235,23 @@ export function reportingReadModelDdl(schema: string): string[] {
   const s = ident(schema);
   return [...traceDdl(s), ...costDdl(s), ...governanceDdl(s), ...inventoryDdl(s), ...recordDdl(s)];
 }
+
+/**
+ * Every approval and exception-window event, so `approvals` and
+ * `exception_windows` are recomputed from the whole history of an aggregate
+ * in (version, event id) order, whatever order the events arrived in.
+ */
+export function approvalEventsDdl(schema: string): string[] {
+  const s = ident(schema);
+  return [
+    `CREATE TABLE ${s}.approval_events (
+       tenant_id text NOT NULL,
+       aggregate_id text NOT NULL,
+       event_id uuid NOT NULL,
+       version integer NOT NULL,
+       type text NOT NULL,
+       occurred_at timestamptz NOT NULL,
+       payload jsonb NOT NULL,
+       PRIMARY KEY (tenant_id, aggregate_id, event_id))`,
+  ];
+}
