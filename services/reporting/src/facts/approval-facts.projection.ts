@@ -45,9 +45,9 @@ const EVENT_COLUMNS: readonly ColumnSpec[] = [
 /**
  * Projects approvals and exception windows. It keeps every event in
  * `approval_events` and recomputes each touched aggregate's row from its
- * whole history in (version, event id) order, so a producer that repeats a
- * version, or events that arrive out of order across partitions, leave the
- * same row in a live model and in a rebuild.
+ * whole history in (version, event id) order. A producer that repeats a
+ * version, or events that arrive out of order across partitions, therefore
+ * leave the same row in a live model and in a rebuild.
  */
 export class ApprovalFactsProjection implements Projection {
   readonly name = 'reporting-approvals';

@@ -24,6 +24,9 @@ interface CostRow {
 
 const callKey = (traceId: string, spanId: string) => `span:${traceId}:${spanId}`;
 
+/** Steps whose usage is a billed model call; the cost ledger prices the same ones, so a span repeating its children's totals is not counted twice. */
+const MODEL_CALL_STEPS: ReadonlySet<string> = new Set(['llm_call', 'embedding']);
+
 /**
  * Projects every priced model call into `cost_facts`: spans that carry token
  * usage, and usage records. A usage record that names its span replaces
@@ -59,7 +62,8 @@ export class CostFactsProjection implements Projection {
   }
 
   private spanRows(event: EventEnvelope): CostRow[] {
-    return (event.payload as SpansRecorded).spans.filter((s) => s.usage).map((span) => this.spanRow(event, span));
+    const calls = (event.payload as SpansRecorded).spans.filter((s) => s.usage && MODEL_CALL_STEPS.has(s.step));
+    return calls.map((span) => this.spanRow(event, span));
   }
 
   private spanRow(event: EventEnvelope, span: CanonicalSpan): CostRow {
