@@ -90,15 +90,16 @@ export interface Recurrence {
 export async function recurring(pool: Pool, schema: string, w: Window, minCount: number): Promise<{ denials: Recurrence[]; exceptions: Recurrence[] }> {
   const s = ident(schema);
   const params = [w.tenantId, w.from, w.to, minCount];
+  type RecurrenceRow = { principal: string; resource: string; count: number; last_at: Date; ids: string[] };
   const [denials, exceptions] = await Promise.all([
-    pool.query(
+    pool.query<RecurrenceRow>(
       `SELECT principal_type || '::' || principal_id AS principal, resource_type || '::' || resource_id AS resource, count(*)::int AS count,
               max(decided_at) AS last_at, array_agg(decision_id ORDER BY decided_at DESC) AS ids
        FROM ${s}.decision_facts WHERE tenant_id = $1 AND outcome = 'deny' AND decided_at >= $2 AND decided_at < $3
        GROUP BY 1, 2 HAVING count(*) >= $4 ORDER BY count DESC, principal, resource`,
       params,
     ),
-    pool.query(
+    pool.query<RecurrenceRow>(
       `SELECT coalesce(principal_id, '*') AS principal, coalesce(resource_id, '*') AS resource, count(*)::int AS count,
               max(starts_at) AS last_at, array_agg(window_id ORDER BY starts_at DESC) AS ids
        FROM ${s}.exception_windows WHERE tenant_id = $1 AND starts_at >= $2 AND starts_at < $3
@@ -106,6 +107,6 @@ export async function recurring(pool: Pool, schema: string, w: Window, minCount:
       params,
     ),
   ]);
-  const view = (r: any): Recurrence => ({ principal: r.principal, resource: r.resource, count: r.count, lastAt: r.last_at.toISOString(), ids: r.ids });
+  const view = (r: RecurrenceRow): Recurrence => ({ principal: r.principal, resource: r.resource, count: r.count, lastAt: r.last_at.toISOString(), ids: r.ids });
   return { denials: denials.rows.map(view), exceptions: exceptions.rows.map(view) };
 }

@@ -31,7 +31,7 @@ const missing = (expected: string[], found: Array<Record<string, unknown>>, key:
 /** Reads one incident or review with the facts it links to: traces and their errors, assets, decisions, approvals and cost. */
 export async function readRecordStory(pool: Pool, schema: string, tenantId: string, type: RecordType, id: string) {
   const s = ident(schema);
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<RecordRow>(
     `SELECT * FROM ${s}.evidence_records WHERE tenant_id = $1 AND record_type = $2 AND record_id::text = $3`,
     [tenantId, type, id],
   );
@@ -39,11 +39,31 @@ export async function readRecordStory(pool: Pool, schema: string, tenantId: stri
   if (!record) {
     throw new AppError('not_found', `${type} ${id} was not found for this tenant; a record accepted moments ago appears within a few seconds`, 'id');
   }
-  const links = record.links as Links;
+  const links = record.links;
   return { ...recordView(record), linked: await linkedFacts(pool, s, tenantId, links) };
 }
 
-function recordView(r: Record<string, any>) {
+/** An `evidence_records` row as pg returns it. */
+interface RecordRow {
+  record_id: string;
+  record_type: string;
+  title: string;
+  recorded_by: string;
+  recorded_at: Date;
+  severity: string | null;
+  area: string | null;
+  occurred_at: Date | null;
+  detected_at: Date | null;
+  reviewed_at: Date | null;
+  cadence_days: number | null;
+  owner_team: string | null;
+  summary: string | null;
+  findings: string[];
+  decisions: string[];
+  links: Links;
+}
+
+function recordView(r: RecordRow) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     id: r.record_id, type: r.record_type, title: r.title, recordedBy: r.recorded_by, recordedAt: iso(r.recorded_at),
