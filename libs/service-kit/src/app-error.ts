@@ -1,3 +1,5 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
+
 /**
  * A failure with a stable code. Each edge maps codes to its own status
  * (HTTP here, gRPC and the dead-letter topic elsewhere); `retryable` tells
@@ -26,6 +28,28 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,
+};
+
+/**
+ * The gRPC status of each code. `conflict` is raised when the target's state
+ * forbids the request (an approval already decided, a bundle already active,
+ * a reservation already settled, a retired asset), which gRPC calls
+ * FAILED_PRECONDITION; `version_conflict` means another writer committed
+ * first, so ABORTED asks the client to re-read and retry.
+ * TODO: a create with a taken id (inventory's register) is also `conflict`;
+ * it needs a code of its own before gRPC clients can see ALREADY_EXISTS.
+ */
+export const GRPC_STATUS: Record<AppErrorCode, GrpcStatus> = {
+  invalid_argument: GrpcStatus.INVALID_ARGUMENT,
+  unauthenticated: GrpcStatus.UNAUTHENTICATED,
+  forbidden: GrpcStatus.PERMISSION_DENIED,
+  not_found: GrpcStatus.NOT_FOUND,
+  conflict: GrpcStatus.FAILED_PRECONDITION,
+  version_conflict: GrpcStatus.ABORTED,
+  payload_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
+  unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
+  unavailable: GrpcStatus.UNAVAILABLE,
+  internal: GrpcStatus.INTERNAL,
 };
 
 export class AppError extends Error {

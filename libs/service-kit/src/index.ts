@@ -11,3 +11,4 @@ export * from './service-kit.module';
 export * from './nest-logger';
 export * from './bootstrap';
 export * from './access-admin.controller';
+export * from './grpc-errors';

@@ -74,7 +74,7 @@ describe('cost ledger gRPC API', () => {
     expect(held.budgets).toEqual([{ budget_id: defined.body.budgetId, name: 'grpc run cap', period_key: 'run-1' }]);
 
     const overLimit = failure(await client.call('ReserveBudget', { scope, session_id: 'run-1', amount: '0.50' }, ctx.keys.security.key));
-    expect(overLimit.code).toBe(status.ALREADY_EXISTS);
+    expect(overLimit.code).toBe(status.FAILED_PRECONDITION);
 
     const holding = value(await client.call('GetBudgetState', { scope, session_id: 'run-1' }, ctx.keys.security.key));
     expect(holding.budgets).toEqual([expect.objectContaining({ budget_id: defined.body.budgetId, period_key: 'run-1', reserved: '0.6', spent: '0', hard_limit: '1.00', state: 'ok' })]);
@@ -85,7 +85,7 @@ describe('cost ledger gRPC API', () => {
     expect(after.budgets[0]).toMatchObject({ spent: '0.95', reserved: '0' });
 
     const again = failure(await client.call('SettleReservation', { reservation_id: held.reservation_id, actual_cost: '0.95' }, ctx.keys.platform.key));
-    expect(again.code).toBe(status.ALREADY_EXISTS);
+    expect(again.code).toBe(status.FAILED_PRECONDITION);
     const second = value(await client.call('ReserveBudget', { scope, session_id: 'run-2', amount: '0.10' }, ctx.keys.platform.key));
     const released = value(await client.call('ReleaseReservation', { reservation_id: second.reservation_id }, ctx.keys.platform.key));
     expect(released).toEqual({ reservation_id: second.reservation_id, status: 'released' });

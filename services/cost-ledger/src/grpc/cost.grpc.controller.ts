@@ -4,10 +4,11 @@ import type { Metadata } from '@grpc/grpc-js';
 import { ApiKeyStore, Principal } from '@estate/access';
 import type { Role } from '@estate/contracts';
 import { CostDimension } from '@estate/pricing';
-import { API_KEY_STORE, authenticateHeader, checkRole, Public } from '@estate/service-kit';
+import { API_KEY_STORE, authenticateCall, Public, SERVICE_LOGGER, toRpcException } from '@estate/service-kit';
+import type { Logger } from 'pino';
 import { BudgetsController, ReserveBody, SettleBody, StateQuery } from '../api/budgets.controller';
 import { CostsController, CostsQuery } from '../api/costs.controller';
-import { DimensionsMessage, dimensionsFromMessage, dimensionsToMessage, optional, toRpcError, validated } from './grpc-messages';
+import { DimensionsMessage, dimensionsFromMessage, dimensionsToMessage, optional, validated } from './grpc-messages';
 
 const SERVICE = 'CostLedgerService';
 const COST_READERS: Role[] = ['finops', 'platform', 'ai-engineering', 'governance'];
@@ -26,12 +27,13 @@ export class CostGrpcController {
     private readonly costs: CostsController,
     private readonly budgets: BudgetsController,
     @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Public()
   @GrpcMethod(SERVICE, 'QueryCosts')
   queryCosts(request: { from?: string; to?: string; group_by?: string[]; granularity?: string; top?: number; filter?: DimensionsMessage }, metadata: Metadata) {
-    return this.handle(metadata, COST_READERS, async (principal) => {
+    return this.handle('QueryCosts', metadata, COST_READERS, async (principal) => {
       const plain = {
         ...dimensionsFromMessage(request.filter),
         from: request.from,
@@ -53,7 +55,7 @@ export class CostGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'GetTraceCost')
   getTraceCost(request: { trace_id?: string }, metadata: Metadata) {
-    return this.handle(metadata, COST_READERS, async (principal) => {
+    return this.handle('GetTraceCost', metadata, COST_READERS, async (principal) => {
       const trace = await this.costs.traceCost(principal, request.trace_id ?? '');
       return {
         trace_id: trace.traceId,
@@ -86,7 +88,7 @@ export class CostGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'GetBudgetState')
   getBudgetState(request: { scope?: DimensionsMessage; session_id?: string; trace_id?: string }, metadata: Metadata) {
-    return this.handle(metadata, STATE_READERS, async (principal) => {
+    return this.handle('GetBudgetState', metadata, STATE_READERS, async (principal) => {
       const plain = { ...dimensionsFromMessage(request.scope), sessionId: optional(request.session_id), traceId: optional(request.trace_id) };
       const result = await this.budgets.state(principal, validated(StateQuery, plain, 'GetBudgetStateRequest'));
       return {
@@ -115,7 +117,7 @@ export class CostGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'ReserveBudget')
   reserveBudget(request: { scope?: DimensionsMessage; session_id?: string; trace_id?: string; amount?: string; ttl_seconds?: number }, metadata: Metadata) {
-    return this.handle(metadata, RESERVERS, async (principal) => {
+    return this.handle('ReserveBudget', metadata, RESERVERS, async (principal) => {
       const plain = {
         scope: dimensionsFromMessage(request.scope),
         sessionId: optional(request.session_id),
@@ -137,7 +139,7 @@ export class CostGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'SettleReservation')
   settleReservation(request: { reservation_id?: string; actual_cost?: string; usage_id?: string }, metadata: Metadata) {
-    return this.handle(metadata, RESERVERS, async (principal) => {
+    return this.handle('SettleReservation', metadata, RESERVERS, async (principal) => {
       const body = validated(SettleBody, { actualCost: request.actual_cost, usageId: optional(request.usage_id) }, 'SettleReservationRequest');
       const settled = await this.budgets.settle(principal, request.reservation_id ?? '', body);
       return { reservation_id: settled.reservationId, status: settled.status, actual_cost: settled.actualCost, counted_from_usage: settled.countedFromUsage };
@@ -147,19 +149,17 @@ export class CostGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'ReleaseReservation')
   releaseReservation(request: { reservation_id?: string }, metadata: Metadata) {
-    return this.handle(metadata, RESERVERS, async (principal) => {
+    return this.handle('ReleaseReservation', metadata, RESERVERS, async (principal) => {
       const released = await this.budgets.release(principal, request.reservation_id ?? '');
       return { reservation_id: released.reservationId, status: released.status };
     });
   }
 
-  private async handle<T>(metadata: Metadata, roles: Role[], work: (principal: Principal) => Promise<T>): Promise<T> {
+  private async handle<T>(method: string, metadata: Metadata, roles: Role[], work: (principal: Principal) => Promise<T>): Promise<T> {
     try {
-      const principal = await authenticateHeader(this.keys, metadata.get('authorization')[0]?.toString());
-      checkRole(principal, roles);
-      return await work(principal);
+      return await work(await authenticateCall(this.keys, metadata, roles));
     } catch (error) {
-      throw toRpcError(error);
+      throw toRpcException(error, this.logger, `${SERVICE}.${method}`);
     }
   }
 }

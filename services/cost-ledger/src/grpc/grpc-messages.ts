@@ -1,8 +1,6 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
-import { RpcException } from '@nestjs/microservices';
 import { validatePlain } from '@estate/contracts';
 import { COST_DIMENSIONS, CostDimension, DimensionValues } from '@estate/pricing';
-import { AppError, AppErrorCode } from '@estate/service-kit';
+import { AppError } from '@estate/service-kit';
 import { DIMENSION_COLUMN } from '../api/dimensions';
 
 /** `estate.cost.v1.Dimensions` as proto-loader delivers it with keepCase. */
@@ -38,27 +36,6 @@ export function dimensionsToMessage(values: DimensionValues): DimensionsMessage 
     if (value !== undefined) message[FIELD_OF[dimension]] = value;
   }
   return message;
-}
-
-/** gRPC status for every AppError code; a full record, so a new code cannot go unmapped. */
-const GRPC_STATUS: Record<AppErrorCode, GrpcStatus> = {
-  invalid_argument: GrpcStatus.INVALID_ARGUMENT,
-  unauthenticated: GrpcStatus.UNAUTHENTICATED,
-  forbidden: GrpcStatus.PERMISSION_DENIED,
-  not_found: GrpcStatus.NOT_FOUND,
-  conflict: GrpcStatus.ALREADY_EXISTS,
-  version_conflict: GrpcStatus.ABORTED,
-  payload_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
-  unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
-  unavailable: GrpcStatus.UNAVAILABLE,
-  internal: GrpcStatus.INTERNAL,
-};
-
-/** Turns an AppError into the gRPC status Nest sends; any other error stays INTERNAL. */
-export function toRpcError(error: unknown): unknown {
-  if (!(error instanceof AppError)) return error;
-  const message = error.field ? `${error.field}: ${error.message}` : error.message;
-  return new RpcException({ code: GRPC_STATUS[error.code], message });
 }
 
 /** Validates a request built from a gRPC message with the REST class-validator rules of `cls`. */

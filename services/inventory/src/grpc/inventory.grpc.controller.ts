@@ -3,7 +3,8 @@ import { GrpcMethod } from '@nestjs/microservices';
 import type { Metadata } from '@grpc/grpc-js';
 import { ApiKeyStore, Principal } from '@estate/access';
 import type { Role } from '@estate/contracts';
-import { API_KEY_STORE, AppError, authenticateHeader, checkRole, Public } from '@estate/service-kit';
+import { API_KEY_STORE, AppError, authenticateCall, Public, SERVICE_LOGGER, toRpcException } from '@estate/service-kit';
+import type { Logger } from 'pino';
 import { AssetCommands } from '../assets/asset-commands';
 import { AssetQueries } from '../assets/asset-queries';
 import { RegisterAssetRequest, RetireAssetRequest, UpdateAssetRequest } from '../assets/asset.dto';
@@ -13,7 +14,7 @@ import { ReachQueries } from '../reach/reach-queries';
 import { DeclareRelationshipRequest } from '../relationships/relationship.dto';
 import { RelationshipCommands } from '../relationships/relationship-commands';
 import { EventStore } from '../store/event-store';
-import { toRpcError, validated } from './grpc-errors';
+import { validated } from './grpc-errors';
 import { AssetFieldsMessage, assetFieldsFromMessage, assetMessage, reachMessage, relationshipMessage } from './grpc-messages';
 
 const SERVICE = 'InventoryService';
@@ -34,12 +35,13 @@ export class InventoryGrpcController {
     private readonly reachQueries: ReachQueries,
     private readonly store: EventStore,
     @Inject(API_KEY_STORE) private readonly keys: ApiKeyStore,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Public()
   @GrpcMethod(SERVICE, 'RegisterAsset')
   registerAsset(request: { id?: string; kind?: string; name?: string; fields?: AssetFieldsMessage }, metadata: Metadata) {
-    return this.handle(metadata, WRITERS, async (principal) => {
+    return this.handle('RegisterAsset', metadata, WRITERS, async (principal) => {
       const plain = { ...assetFieldsFromMessage(request.fields), id: request.id || undefined, kind: request.kind, name: request.name };
       return assetMessage(await this.commands.register(principal, validated(RegisterAssetRequest, plain, 'RegisterAssetRequest')));
     });
@@ -48,7 +50,7 @@ export class InventoryGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'UpdateAsset')
   updateAsset(request: { id?: string; expected_version?: number; name?: string; fields?: AssetFieldsMessage }, metadata: Metadata) {
-    return this.handle(metadata, WRITERS, async (principal) => {
+    return this.handle('UpdateAsset', metadata, WRITERS, async (principal) => {
       const plain = { ...assetFieldsFromMessage(request.fields), expectedVersion: request.expected_version, name: request.name || undefined };
       const result = await this.commands.update(principal, requireId(request.id), validated(UpdateAssetRequest, plain, 'UpdateAssetRequest'));
       return { asset: assetMessage(result.asset), changed_fields: result.changedFields };
@@ -58,7 +60,7 @@ export class InventoryGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'RetireAsset')
   retireAsset(request: { id?: string; expected_version?: number; reason?: string }, metadata: Metadata) {
-    return this.handle(metadata, WRITERS, async (principal) => {
+    return this.handle('RetireAsset', metadata, WRITERS, async (principal) => {
       const body = validated(RetireAssetRequest, { expectedVersion: request.expected_version, reason: request.reason }, 'RetireAssetRequest');
       return assetMessage(await this.commands.retire(principal, requireId(request.id), body));
     });
@@ -67,13 +69,13 @@ export class InventoryGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'GetAsset')
   getAsset(request: { id?: string }, metadata: Metadata) {
-    return this.handle(metadata, undefined, async (principal) => assetMessage(await this.queries.get(principal.tenantId, requireId(request.id))));
+    return this.handle('GetAsset', metadata, undefined, async (principal) => assetMessage(await this.queries.get(principal.tenantId, requireId(request.id))));
   }
 
   @Public()
   @GrpcMethod(SERVICE, 'ListAssetHistory')
   listAssetHistory(request: { id?: string }, metadata: Metadata) {
-    return this.handle(metadata, undefined, async (principal) => {
+    return this.handle('ListAssetHistory', metadata, undefined, async (principal) => {
       const id = requireId(request.id);
       await this.commands.loadAsset(principal.tenantId, id);
       const events = await this.store.history(principal.tenantId, id);
@@ -87,7 +89,7 @@ export class InventoryGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'DeclareRelationship')
   declareRelationship(request: { type?: string; from_id?: string; to_id?: string; valid_until?: string }, metadata: Metadata) {
-    return this.handle(metadata, WRITERS, async (principal) => {
+    return this.handle('DeclareRelationship', metadata, WRITERS, async (principal) => {
       const plain = { type: request.type, fromId: request.from_id, toId: request.to_id, validUntil: request.valid_until || undefined };
       return relationshipMessage(await this.relationships.declare(principal, validated(DeclareRelationshipRequest, plain, 'DeclareRelationshipRequest')));
     });
@@ -96,7 +98,7 @@ export class InventoryGrpcController {
   @Public()
   @GrpcMethod(SERVICE, 'Reach')
   reach(request: { from?: string; environment?: string; min_sensitivity?: string; max_depth?: number; max_paths?: number }, metadata: Metadata) {
-    return this.handle(metadata, undefined, async (principal) => {
+    return this.handle('Reach', metadata, undefined, async (principal) => {
       const plain = {
         from: request.from || undefined,
         environment: request.environment || undefined,
@@ -109,13 +111,11 @@ export class InventoryGrpcController {
   }
 
   /** Authenticates, checks the role (undefined: every role except ingest), runs the work and maps AppErrors to gRPC statuses. */
-  private async handle<T>(metadata: Metadata, roles: Role[] | undefined, work: (principal: Principal) => Promise<T>): Promise<T> {
+  private async handle<T>(method: string, metadata: Metadata, roles: Role[] | undefined, work: (principal: Principal) => Promise<T>): Promise<T> {
     try {
-      const principal = await authenticateHeader(this.keys, metadata.get('authorization')[0]?.toString());
-      checkRole(principal, roles);
-      return await work(principal);
+      return await work(await authenticateCall(this.keys, metadata, roles));
     } catch (error) {
-      throw toRpcError(error);
+      throw toRpcException(error, this.logger, `${SERVICE}.${method}`);
     }
   }
 }

@@ -3,11 +3,10 @@ import { GrpcMethod } from '@nestjs/microservices';
 import { Metadata } from '@grpc/grpc-js';
 import { ApiKeyStore } from '@estate/access';
 import { validatePlain } from '@estate/contracts';
-import { API_KEY_STORE, AppError, Public, SERVICE_LOGGER } from '@estate/service-kit';
+import { API_KEY_STORE, AppError, authenticateCall, Public, SERVICE_LOGGER, toRpcException } from '@estate/service-kit';
 import type { Logger } from 'pino';
 import { DecisionPoint } from '../decisions/decision-point';
 import { DecisionRequestDto } from '../decisions/decision.dto';
-import { authenticateCall, toRpcException } from './grpc-errors';
 
 interface GrpcEntityRef {
   type: string;

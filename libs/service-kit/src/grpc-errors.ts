@@ -1,27 +1,11 @@
 import { HttpException } from '@nestjs/common';
 import { RpcException } from '@nestjs/microservices';
 import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
-import type { Principal } from '@estate/access';
+import type { ApiKeyStore, Principal } from '@estate/access';
 import type { Role } from '@estate/contracts';
-import { ApiKeyStore } from '@estate/access';
-import { AppError, AppErrorCode, authenticateHeader, checkRole } from '@estate/service-kit';
 import type { Logger } from 'pino';
-
-/** The gRPC status of each AppError code; typed as a full record so a new code fails to compile until mapped. */
-export const GRPC_STATUS: Record<AppErrorCode, GrpcStatus> = {
-  invalid_argument: GrpcStatus.INVALID_ARGUMENT,
-  unauthenticated: GrpcStatus.UNAUTHENTICATED,
-  forbidden: GrpcStatus.PERMISSION_DENIED,
-  not_found: GrpcStatus.NOT_FOUND,
-  // A decided approval or an already active bundle: the state, not the request, is wrong.
-  conflict: GrpcStatus.FAILED_PRECONDITION,
-  // Another writer committed first; the same request may succeed on retry.
-  version_conflict: GrpcStatus.ABORTED,
-  payload_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
-  unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
-  unavailable: GrpcStatus.UNAVAILABLE,
-  internal: GrpcStatus.INTERNAL,
-};
+import { AppError, GRPC_STATUS } from './app-error';
+import { authenticateHeader, checkRole } from './auth';
 
 const HTTP_TO_GRPC: Record<number, GrpcStatus> = {
   400: GrpcStatus.INVALID_ARGUMENT,
@@ -35,14 +19,16 @@ const HTTP_TO_GRPC: Record<number, GrpcStatus> = {
 };
 
 /**
- * Converts any failure of a gRPC handler to an RpcException with a gRPC
- * status. An AppError keeps its message and field; an unexpected error is
- * logged and answered INTERNAL without its message, as the HTTP edge does.
+ * Converts any failure of a gRPC handler to an RpcException carrying a gRPC
+ * status. An AppError keeps its message, prefixed with the field it names
+ * ("amount: ..."). An unexpected error is
+ * logged with the method name and returned as INTERNAL without its message, as
+ * the HTTP edge does, so internals never reach the client.
  */
 export function toRpcException(error: unknown, logger: Logger, method: string): RpcException {
   if (error instanceof RpcException) return error;
   if (error instanceof AppError) {
-    const message = error.field ? `${error.message} (field ${error.field})` : error.message;
+    const message = error.field ? `${error.field}: ${error.message}` : error.message;
     return new RpcException({ code: GRPC_STATUS[error.code], message });
   }
   if (error instanceof HttpException) {
@@ -54,8 +40,9 @@ export function toRpcException(error: unknown, logger: Logger, method: string): 
 
 /**
  * Authenticates a gRPC call from its `authorization` metadata
- * ("Bearer <api key>") and checks the role, as the HTTP guard does for
- * headers; the guard cannot read gRPC metadata, so gRPC routes are public to it.
+ * ("Bearer <api key>") and checks the role as the HTTP guard does; undefined
+ * roles admit every role except ingest. The guard cannot read gRPC metadata,
+ * so gRPC routes are public to it and call this instead.
  */
 export async function authenticateCall(keys: ApiKeyStore, metadata: Metadata, roles?: Role[]): Promise<Principal> {
   const principal = await authenticateHeader(keys, metadata.get('authorization')[0]?.toString());
