@@ -35,7 +35,7 @@ export class PlatformaticKafkaBus implements MessageBus {
       acks: ProduceAcks.ALL,
       autocreateTopics: false,
       partitioner: compatibilityPartitioner,
-      retries: this.retry.retries,
+      retries: clientRetries(this.retry.retries),
       retryDelay: this.retry.initialDelayMs,
     });
   }
@@ -137,6 +137,18 @@ export class PlatformaticKafkaBus implements MessageBus {
       await admin.close();
     }
   }
+}
+
+/**
+ * Maps the retry budget to the client's option. An idempotent Producer of
+ * @platformatic/kafka 1.35 replaces a numeric `retries` of 0 or 1 with
+ * unlimited retries, so a send to an unreachable broker would never fail.
+ * The client leaves `false` alone and reads it as no retries.
+ * NOTE: a budget of 1 becomes 2 client retries for the same reason.
+ */
+function clientRetries(retries: number): number | false {
+  if (retries === 0) return false;
+  return Math.max(2, retries);
 }
 
 function toHeaderMap(headers: Record<string, string> | undefined): Map<Buffer, Buffer> | undefined {
