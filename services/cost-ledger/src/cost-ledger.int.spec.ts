@@ -21,7 +21,8 @@ import { appModule, migrations } from './app.module';
 
 jest.setTimeout(120_000);
 
-const SAMPLES = path.join(__dirname, '../../../../shared/data/otlp/langfuse-framework-traces');
+// Langfuse trace exports; data/sample/SOURCE.md names their origin and licence.
+const SAMPLES = path.join(__dirname, '../../../data/sample/otlp');
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const NOW_NANOS = () => (BigInt(Date.now()) * 1_000_000n).toString();
 
