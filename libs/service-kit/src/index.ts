@@ -12,3 +12,4 @@ export * from './nest-logger';
 export * from './bootstrap';
 export * from './access-admin.controller';
 export * from './grpc-errors';
+export * from './transaction';

@@ -10,12 +10,12 @@ import {
   EventEnvelope,
 } from '@estate/contracts';
 import { ident } from '@estate/projection';
-import { AppError, PG_POOL, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { AppError, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelayHost } from '../outbox/outbox-relay.host';
-import { inTransaction } from '../outbox/transaction';
 import { ApprovalRow, assertApprover, assertDecidable, toView } from './approval-state';
 
 /** An approval request as a caller states it; the service adds the id, requester and expiry time. */
@@ -43,6 +43,7 @@ export class ApprovalService {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     private readonly relay: OutboxRelayHost,
   ) {
     this.s = ident(options.schema);
@@ -50,7 +51,7 @@ export class ApprovalService {
 
   /** Creates an approval; repeating the same id returns the stored one unchanged. */
   async request(tenantId: string, payload: Omit<ApprovalRequested, 'version'>) {
-    const created = await inTransaction(this.pool, async (client) => {
+    const created = await withTransaction(this.pool, this.logger, async (client) => {
       const inserted = await insertApprovals(client, this.options.schema, tenantId, [payload], this.options.name);
       return inserted;
     });
@@ -89,7 +90,7 @@ export class ApprovalService {
     if (grantValidSeconds < 1 || grantValidSeconds > MAX_GRANT_SECONDS) {
       throw new AppError('invalid_argument', `grantValidSeconds must be between 1 and ${MAX_GRANT_SECONDS}`, 'grantValidSeconds');
     }
-    const result = await inTransaction(this.pool, async (client) => {
+    const result = await withTransaction(this.pool, this.logger, async (client) => {
       const now = new Date();
       const approval = assertDecidable(await this.load(client, tenantId, approvalId, true), approvalId, now);
       assertApprover(approval, approver.role);
@@ -111,7 +112,7 @@ export class ApprovalService {
   }
 
   async deny(tenantId: string, approvalId: string, approver: Approver, reason: string) {
-    const result = await inTransaction(this.pool, async (client) => {
+    const result = await withTransaction(this.pool, this.logger, async (client) => {
       const now = new Date();
       const approval = assertDecidable(await this.load(client, tenantId, approvalId, true), approvalId, now);
       assertApprover(approval, approver.role);
@@ -123,7 +124,7 @@ export class ApprovalService {
   }
 
   async cancel(tenantId: string, approvalId: string, actor: string, reason: string) {
-    const result = await inTransaction(this.pool, async (client) => {
+    const result = await withTransaction(this.pool, this.logger, async (client) => {
       const now = new Date();
       const approval = assertDecidable(await this.load(client, tenantId, approvalId, true), approvalId, now);
       return this.transition(client, approval, 'cancelled', actor, reason, this.event(approval, ApprovalCancelledV1.type, { cancelledBy: actor, reason }), now);
@@ -134,7 +135,7 @@ export class ApprovalService {
 
   /** Expires pending approvals past their expiry; returns how many. Run by the scheduler. */
   async expireDue(now: Date): Promise<number> {
-    const expired = await inTransaction(this.pool, async (client) => {
+    const expired = await withTransaction(this.pool, this.logger, async (client) => {
       const { rows } = await client.query<ApprovalRow>(
         `SELECT * FROM ${this.s}.approvals WHERE state = 'pending' AND expires_at <= $1 ORDER BY expires_at LIMIT 500 FOR UPDATE SKIP LOCKED`,
         [now],

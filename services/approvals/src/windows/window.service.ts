@@ -8,11 +8,11 @@ import {
   ExceptionWindowOpenedV1,
 } from '@estate/contracts';
 import { ident } from '@estate/projection';
-import { AppError, PG_POOL, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { AppError, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool, PoolClient } from 'pg';
+import type { Logger } from 'pino';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelayHost } from '../outbox/outbox-relay.host';
-import { inTransaction } from '../outbox/transaction';
 
 interface WindowRow {
   tenant_id: string;
@@ -49,6 +49,7 @@ export class WindowService {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     private readonly relay: OutboxRelayHost,
   ) {
     this.s = ident(options.schema);
@@ -65,7 +66,7 @@ export class WindowService {
       throw new AppError('invalid_argument', `an exception window may last at most ${MAX_WINDOW_DAYS} days; open a new one when it ends`, 'endsAt');
     }
     const windowId = `win-${randomUUID()}`;
-    const view = await inTransaction(this.pool, async (client) => {
+    const view = await withTransaction(this.pool, this.logger, async (client) => {
       const { rows } = await client.query<WindowRow>(
         `INSERT INTO ${this.s}.exception_windows (tenant_id, window_id, state, version, policy_ids, scope, owner, reason, starts_at, ends_at, opened_by)
          VALUES ($1, $2, 'open', 1, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
@@ -83,7 +84,7 @@ export class WindowService {
   }
 
   async close(tenantId: string, windowId: string, actor: string, reason: string) {
-    const view = await inTransaction(this.pool, async (client) => {
+    const view = await withTransaction(this.pool, this.logger, async (client) => {
       const { rows } = await client.query<WindowRow>(`SELECT * FROM ${this.s}.exception_windows WHERE tenant_id = $1 AND window_id = $2 FOR UPDATE`, [tenantId, windowId]);
       const window = rows[0];
       if (!window) throw new AppError('not_found', `exception window ${windowId} not found`, 'windowId');
@@ -115,7 +116,7 @@ export class WindowService {
 
   /** Expires open windows past their end; returns how many. Run by the scheduler. */
   async expireDue(now: Date): Promise<number> {
-    const count = await inTransaction(this.pool, async (client) => {
+    const count = await withTransaction(this.pool, this.logger, async (client) => {
       const { rows } = await client.query<WindowRow>(
         `SELECT * FROM ${this.s}.exception_windows WHERE state = 'open' AND ends_at <= $1 ORDER BY ends_at LIMIT 500 FOR UPDATE SKIP LOCKED`,
         [now],

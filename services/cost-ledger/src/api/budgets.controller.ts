@@ -4,13 +4,13 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumberString, IsOptional, IsStrin
 import type { Principal } from '@estate/access';
 import { ident } from '@estate/projection';
 import { BUDGET_PERIODS, BudgetPeriod, DEFAULT_THRESHOLDS, money } from '@estate/pricing';
-import { AllowRoles, AppError, CurrentPrincipal, PG_POOL, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { AllowRoles, AppError, CurrentPrincipal, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool } from 'pg';
+import type { Logger } from 'pino';
 import { defineBudget } from '../budgets/budget-definition';
 import { budgetStates } from '../budgets/budget-state';
 import { release, reserve, settle } from '../budgets/reservations';
 import { DimensionFilter, dimensionsOf } from './dimensions';
-import { inTransaction } from './transaction';
 
 class DefineBudgetBody {
   @IsString() @MaxLength(200) name!: string;
@@ -55,6 +55,7 @@ export class BudgetsController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Post()
@@ -70,7 +71,7 @@ export class BudgetsController {
       thresholds: [...new Set(body.thresholds ?? DEFAULT_THRESHOLDS)].sort((a, b) => a - b),
       definedBy: principal.keyId,
     };
-    const budgetId = await inTransaction(this.pool, (client) => defineBudget(client, this.options.schema, definition, new Date()));
+    const budgetId = await withTransaction(this.pool, this.logger, (client) => defineBudget(client, this.options.schema, definition, new Date()));
     return { budgetId, ...definition };
   }
 
@@ -108,7 +109,7 @@ export class BudgetsController {
       ttlSeconds: body.ttlSeconds ?? DEFAULT_TTL_SECONDS,
       now: new Date(),
     };
-    const held = await inTransaction(this.pool, (client) => reserve(client, this.options.schema, request));
+    const held = await withTransaction(this.pool, this.logger, (client) => reserve(client, this.options.schema, request));
     return { reservationId: held.reservationId, status: 'held', amount: request.amount.toFixed(), expiresAt: held.expiresAt.toISOString(), budgets: held.lines };
   }
 
@@ -118,7 +119,7 @@ export class BudgetsController {
   async settle(@CurrentPrincipal() principal: Principal, @Param('reservationId') reservationId: string, @Body() body: SettleBody) {
     checkUuid(reservationId);
     const actual = nonNegative('actualCost', body.actualCost);
-    const result = await inTransaction(this.pool, (client) => settle(client, this.options.schema, principal.tenantId, reservationId, actual, body.usageId ?? null, new Date()));
+    const result = await withTransaction(this.pool, this.logger, (client) => settle(client, this.options.schema, principal.tenantId, reservationId, actual, body.usageId ?? null, new Date()));
     return { reservationId, actualCost: actual.toFixed(), ...result };
   }
 
@@ -127,7 +128,7 @@ export class BudgetsController {
   @AllowRoles('platform', 'security', 'finops')
   async release(@CurrentPrincipal() principal: Principal, @Param('reservationId') reservationId: string) {
     checkUuid(reservationId);
-    await inTransaction(this.pool, (client) => release(client, this.options.schema, principal.tenantId, reservationId, 'released', new Date()));
+    await withTransaction(this.pool, this.logger, (client) => release(client, this.options.schema, principal.tenantId, reservationId, 'released', new Date()));
     return { reservationId, status: 'released' };
   }
 }

@@ -4,15 +4,15 @@ import type { Principal } from '@estate/access';
 import { createEnvelope, PriceOverrideSetV1 } from '@estate/contracts';
 import { ident } from '@estate/projection';
 import { CatalogFormatError, money, parseLiteLlmCatalog, PRICE_CLASSES, PriceClass, UnitPrices } from '@estate/pricing';
-import { AllowRoles, AppError, CurrentPrincipal, PG_POOL, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { AllowRoles, AppError, CurrentPrincipal, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool } from 'pg';
+import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { SERVICE_NAME } from '../config';
 import { appendToOutbox } from '../outbox/outbox';
 import { storeCatalogVersion } from '../pricing/catalog-import';
 import { ALL_TENANTS, PriceBooks } from '../pricing/price-books';
 import { PRICE_BOOKS } from '../tokens';
-import { inTransaction } from './transaction';
 
 class ImportCatalogBody {
   @IsIn(['litellm']) format!: 'litellm';
@@ -43,6 +43,7 @@ export class CatalogController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
+    @Inject(SERVICE_LOGGER) private readonly logger: Logger,
     @Inject(PRICE_BOOKS) private readonly priceBooks: PriceBooks,
   ) {}
 
@@ -59,7 +60,7 @@ export class CatalogController {
       if (error instanceof CatalogFormatError) throw new AppError('invalid_argument', error.message, 'catalog');
       throw error;
     }
-    const result = await inTransaction(this.pool, (client) =>
+    const result = await withTransaction(this.pool, this.logger, (client) =>
       storeCatalogVersion(client, this.options.schema, {
         tenantId: body.allTenants ? ALL_TENANTS : principal.tenantId,
         catalog,
@@ -117,7 +118,7 @@ export class CatalogController {
 
     const overrideId = uuidv7();
     const payload = { overrideId, model: resolved.entry.model, effectiveFrom: effectiveFrom.toISOString(), prices, reason: body.reason, setBy: principal.keyId };
-    await inTransaction(this.pool, async (client) => {
+    await withTransaction(this.pool, this.logger, async (client) => {
       await client.query(
         `INSERT INTO ${ident(this.options.schema)}.price_overrides (override_id, tenant_id, model, effective_from, prices, reason, set_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [overrideId, principal.tenantId, resolved.entry.model, effectiveFrom, JSON.stringify(prices), body.reason, principal.keyId],

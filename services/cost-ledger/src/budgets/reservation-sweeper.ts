@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ident } from '@estate/projection';
-import { PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { inTransaction } from '../api/transaction';
 import { release } from './reservations';
 
 const SWEEP_INTERVAL_MS = 5_000;
@@ -41,7 +40,7 @@ export class ReservationSweeper implements OnApplicationBootstrap, OnModuleDestr
       );
       for (const row of rows) {
         try {
-          await inTransaction(this.pool, (client) => release(client, this.options.schema, row.tenant_id, row.reservation_id, 'expired', new Date()));
+          await withTransaction(this.pool, this.log, (client) => release(client, this.options.schema, row.tenant_id, row.reservation_id, 'expired', new Date()));
           this.log.info({ reservationId: row.reservation_id, tenantId: row.tenant_id }, 'expired reservation released');
         } catch (error) {
           // A settle that won the race leaves the reservation no longer held, which is expected.

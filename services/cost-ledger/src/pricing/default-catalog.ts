@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { parseLiteLlmCatalog } from '@estate/pricing';
-import { PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { inTransaction } from '../api/transaction';
 import { storeCatalogVersion } from './catalog-import';
 import { ALL_TENANTS } from './price-books';
 
@@ -28,7 +27,7 @@ export class DefaultCatalogLoader implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const catalog = parseLiteLlmCatalog(readFileSync(DEFAULT_CATALOG_PATH, 'utf8'));
-    const result = await inTransaction(this.pool, async (client) => {
+    const result = await withTransaction(this.pool, this.logger, async (client) => {
       // Serialises replicas starting together, which would otherwise both insert the version.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.options.schema}.default-catalog`]);
       return storeCatalogVersion(client, this.options.schema, {

@@ -8,7 +8,7 @@ import {
 } from '@estate/contracts';
 import { EventPublisher } from '@estate/kafka';
 import { buildCedarSchema, BundleInvalidError, generateToolActions, parseBundle } from '@estate/policy-engine';
-import { AppError, EVENT_PUBLISHER, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { AppError, EVENT_PUBLISHER, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { ToolStore } from '../entities/tool-store';
@@ -108,22 +108,19 @@ export class BundleService {
   }
 
   private async inTransaction<T>(work: (client: PoolClient) => Promise<{ result: T; events: EventEnvelope[] }>): Promise<T> {
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const { result, events } = await work(client);
-      await this.publisher.publish(events);
-      await client.query('COMMIT');
+      const { result, events } = await withTransaction(this.pool, this.logger, async (client) => {
+        const changed = await work(client);
+        await this.publisher.publish(changed.events);
+        return changed;
+      });
       for (const event of events) this.logger.info({ tenantId: event.tenantId, type: event.type, eventId: event.eventId }, 'policy bundle changed');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK');
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
         throw new AppError('version_conflict', 'another bundle change for this tenant committed first; retry the request');
       }
       throw error;
-    } finally {
-      client.release();
     }
   }
 }
