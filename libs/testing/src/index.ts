@@ -4,3 +4,4 @@ export * from './fresh';
 export * from './counter-fixture';
 export * from './api-keys';
 export * from './service-harness';
+export * from './grpc-outcome-client';

@@ -1,18 +1,7 @@
-import { createServer } from 'node:net';
 import { credentials, loadPackageDefinition, Metadata, ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 
-/** Asks the OS for a free loopback port; another process may take it before the service binds, which fails the start loudly. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '@estate/testing';
 
 type UnaryMethod = (request: unknown, metadata: Metadata, callback: (error: ServiceError | null, response: unknown) => void) => void;
 
