@@ -1,4 +1,5 @@
 export * from './figures';
+export * from './activity';
 export * from './ranking';
 export * from './changes';
 export * from './baseline';

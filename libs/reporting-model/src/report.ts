@@ -1,3 +1,4 @@
+import { ActivitySummary } from './activity';
 import { WorkflowChange } from './changes';
 import { Coverage, DecimalString, Period, WorkflowFigures } from './figures';
 import { RiskScore } from './ranking';
@@ -55,6 +56,7 @@ export interface LeadershipReport {
   ungatedReachPaths: UngatedReachPath[];
   costByDay: Array<{ day: string; cost: DecimalString }>;
   decisionsByOutcome: { allow: number; deny: number; requireApproval: number };
+  activity: ActivitySummary;
 }
 
 export const SCORECARD_MEASURES = [

@@ -14,6 +14,10 @@ function document(over: Partial<LeadershipReport> = {}): ReportDocument {
     totals: { calls: 20, errors: 1, tokens: 2000, cost: '3', unpricedCalls: 0 }, workflows, riskiest: [], costliest: [],
     changes: [], exceptionsEndingSoon: [], assetGaps: [], budgetsAtRisk: [], ungatedReachPaths: [],
     costByDay: [{ day: '2026-11-02', cost: '1' }, { day: '2026-11-03', cost: '2' }], decisionsByOutcome: { allow: 3, deny: 1, requireApproval: 0 },
+    activity: {
+      traces: 20, spans: 64, tokens: { input: 1500, output: 400, cachedInput: 60, cacheCreation: 20, reasoning: 15, audio: 5 }, costMicros: '3000000', cost: '3',
+      decisions: { allow: 3, deny: 1, requireApproval: 0 }, approvals: { requested: 2, granted: 1, denied: 1, expired: 0 }, exceptionWindowsOpened: 1,
+    },
     ...over,
   };
   const scorecard: Scorecard = {
@@ -57,6 +61,15 @@ describe('Markdown export', () => {
     }
     expect(md).toContain('| refund\\|flow |');
     expect(md).toContain('25.0% (1 of 4)');
+  });
+
+  it('renders the activity figures', () => {
+    const md = reportToMarkdown(document());
+    expect(md).toContain('## Activity');
+    expect(md).toContain('| Tokens by class | input 1500, output 400, cached input 60, cache creation 20, reasoning 15, audio 5 |');
+    expect(md).toContain('| Cost | 3 USD (3000000 micro-USD) |');
+    expect(md).toContain('| Approvals | 2 requested, 1 granted, 1 denied, 0 expired |');
+    expect(md).toContain('| Exception windows opened | 1 |');
   });
 });
 

@@ -1,3 +1,4 @@
+import { activityLines } from '../activity';
 import { LeadershipReport, ReportDocument, SCORECARD_LABELS, SCORECARD_MEASURES, Scorecard } from '../report';
 import { coverageText, ms, percent, usd } from './format';
 import { barChart, escapeXml, lineChart } from './svg';
@@ -75,6 +76,7 @@ export function reportToHtml(doc: ReportDocument): string {
 <h1>${escapeXml(title)}</h1>
 <p class="muted">Period ${escapeXml(r.period.from)} – ${escapeXml(r.period.to)}; generated ${escapeXml(r.generatedAt)}.</p>
 <p>${r.totals.calls} calls (error rate ${escapeXml(percent(r.totals.calls ? r.totals.errors / r.totals.calls : null))}), ${r.totals.tokens} tokens, ${escapeXml(usd(r.totals.cost))} (${r.totals.unpricedCalls} unpriced calls).</p>
+<h2>Activity</h2>${table(['Measure', 'Value'], activityLines(r.activity))}
 ${charts(r, s)}
 ${sections(r)}
 <h2>First-90-days scorecard</h2>${scorecard}${reviews}

@@ -1,3 +1,4 @@
+import { activityLines } from '../activity';
 import { LeadershipReport, ReportDocument, SCORECARD_LABELS, SCORECARD_MEASURES } from '../report';
 import { coverageText, ms, percent, usd } from './format';
 
@@ -16,6 +17,7 @@ function table(header: string[], rows: unknown[][]): string {
 function leadershipSections(r: LeadershipReport): string[] {
   return [
     `## Totals\n\n${r.totals.calls} calls (error rate ${percent(r.totals.calls ? r.totals.errors / r.totals.calls : null)}), ${r.totals.tokens} tokens, ${usd(r.totals.cost)} (${r.totals.unpricedCalls} unpriced calls).\n`,
+    `## Activity\n\n${table(['Measure', 'Value'], activityLines(r.activity))}`,
     `## Riskiest workflows\n\n${table(['Workflow', 'Score', 'Because'], r.riskiest.map((x) => [x.workflow, x.score, x.because.join('; ')]))}`,
     `## Costliest workflows\n\n${table(['Workflow', 'Cost', 'Tokens'], r.costliest.map((x) => [x.workflow, usd(x.cost), x.tokens]))}`,
     `## What changed since ${r.previousPeriod.from} – ${r.previousPeriod.to}\n\n${table(

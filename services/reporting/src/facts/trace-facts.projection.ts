@@ -8,6 +8,8 @@ const SPAN_COLUMNS: readonly ColumnSpec[] = [
   ['workflow', 'text'], ['agent', 'text'], ['tool', 'text'], ['model', 'text'], ['model_route', 'text'], ['prompt_version', 'text'],
   ['policy_class', 'text'], ['environment', 'text'], ['team', 'text'],
   ['input_tokens', 'bigint'], ['output_tokens', 'bigint'], ['total_tokens', 'bigint'], ['event_id', 'uuid'],
+  ['cached_input_tokens', 'bigint'], ['cache_creation_tokens', 'bigint'], ['reasoning_tokens', 'bigint'], ['audio_input_tokens', 'bigint'],
+  ['audio_output_tokens', 'bigint'],
 ];
 
 interface SpanRow {
@@ -64,6 +66,11 @@ function toRow(event: EventEnvelope, span: CanonicalSpan): SpanRow {
     output_tokens: tokens.output,
     total_tokens: span.usage ? tokens.total : 0,
     event_id: event.eventId,
+    cached_input_tokens: span.usage?.cachedInput ?? 0,
+    cache_creation_tokens: span.usage?.cacheCreation ?? 0,
+    reasoning_tokens: span.usage?.reasoning ?? 0,
+    audio_input_tokens: span.usage?.audioInput ?? 0,
+    audio_output_tokens: span.usage?.audioOutput ?? 0,
   };
 }
 

@@ -255,3 +255,23 @@ export function approvalEventsDdl(schema: string): string[] {
        PRIMARY KEY (tenant_id, aggregate_id, event_id))`,
   ];
 }
+
+/** The token classes the span contract keeps apart, so reports can show tokens by class. */
+export const TOKEN_CLASS_COLUMNS = ['cached_input_tokens', 'cache_creation_tokens', 'reasoning_tokens', 'audio_input_tokens', 'audio_output_tokens'] as const;
+
+/**
+ * Adds the token-class columns to `span_facts` and empties the trace facts
+ * with the projection's offsets and applied event ids, so `reporting-traces`
+ * replays the spans topic from its log start and fills the new columns.
+ * NOTE: spans already deleted by the topic's retention are not replayed.
+ */
+export function tokenClassDdl(schema: string): string[] {
+  const s = ident(schema);
+  return [
+    `ALTER TABLE ${s}.span_facts ${TOKEN_CLASS_COLUMNS.map((c) => `ADD COLUMN ${c} bigint NOT NULL DEFAULT 0`).join(', ')}`,
+    `DELETE FROM ${s}.span_facts`,
+    `DELETE FROM ${s}.trace_facts`,
+    `DELETE FROM ${s}.projection_offsets WHERE projection = 'reporting-traces'`,
+    `DELETE FROM ${s}.projection_applied_events WHERE projection = 'reporting-traces'`,
+  ];
+}

@@ -1,5 +1,5 @@
 import { AppError } from '@estate/service-kit';
-import { DEFAULT_PERIOD_DAYS, previousPeriod, reportPeriod } from './report-period';
+import { ALL_TIME_FROM, DEFAULT_PERIOD_DAYS, previousPeriod, reportPeriod } from './report-period';
 
 const now = new Date('2026-12-01T12:00:00.000Z');
 
@@ -28,6 +28,30 @@ describe('reportPeriod', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).code).toBe('invalid_argument');
+      expect((error as AppError).field).toBe(field);
+    }
+  });
+});
+
+describe('reportPeriod with allTime', () => {
+  it('starts at the epoch with no cap', () => {
+    const period = reportPeriod(undefined, undefined, now, true);
+    expect(period.from).toEqual(ALL_TIME_FROM);
+    expect(period.to).toEqual(now);
+  });
+
+  it('keeps an explicit to', () => {
+    expect(reportPeriod(undefined, '2019-01-01', now, true).to.toISOString()).toBe('2019-01-01T00:00:00.000Z');
+  });
+
+  it.each([
+    ['2026-01-01', undefined, 'from'],
+    [undefined, '1969-12-31', 'to'],
+  ])('rejects from=%s to=%s on %s', (from, to, field) => {
+    expect(() => reportPeriod(from, to, now, true)).toThrow(AppError);
+    try {
+      reportPeriod(from, to, now, true);
+    } catch (error) {
       expect((error as AppError).field).toBe(field);
     }
   });

@@ -3,6 +3,7 @@ import { PG_POOL, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
 import { formatMoney, money, ZERO } from '@estate/pricing';
 import { changesBetween, costliest, LeadershipReport, ReportDocument, riskiest, Scorecard, WorkflowFigures } from '@estate/reporting-model';
 import type { Pool } from 'pg';
+import { activitySummary } from '../queries/activity';
 import { assetGaps, budgetsAtRisk, costByDay, exceptionsEndingSoon } from '../queries/estate-state';
 import { ungatedReachPaths } from '../queries/reach-paths';
 import { scorecard } from '../queries/scorecard';
@@ -35,7 +36,7 @@ export class ReportService {
   async leadership(request: ReportRequest, now = new Date()): Promise<LeadershipReport> {
     const { tenantId, from, to } = request;
     const previous = previousPeriod({ from, to });
-    const [current, before, paths, ending, gaps, budgets, days] = await Promise.all([
+    const [current, before, paths, ending, gaps, budgets, days, activity] = await Promise.all([
       workflowFigures(this.pool, this.schema, { tenantId, from, to }),
       workflowFigures(this.pool, this.schema, { tenantId, ...previous }),
       ungatedReachPaths(this.pool, this.schema, tenantId),
@@ -43,6 +44,7 @@ export class ReportService {
       assetGaps(this.pool, this.schema, tenantId),
       budgetsAtRisk(this.pool, this.schema, tenantId),
       costByDay(this.pool, this.schema, tenantId, from, to),
+      activitySummary(this.pool, this.schema, { tenantId, from, to }),
     ]);
     const workflows = withReachPaths(current, paths.map((p) => p.workflow));
     return {
@@ -64,6 +66,7 @@ export class ReportService {
         (sum, f) => ({ allow: sum.allow + f.decisions.allow, deny: sum.deny + f.decisions.deny, requireApproval: sum.requireApproval + f.decisions.requireApproval }),
         { allow: 0, deny: 0, requireApproval: 0 },
       ),
+      activity,
     };
   }
 
