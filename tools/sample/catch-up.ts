@@ -3,14 +3,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { LoadStepError, pollUntil, ServiceClient } from './http';
 
-const DAY_MS = 86_400_000;
-/** The reporting service accepts periods of at most 366 days. */
-const REPORT_PERIOD_DAYS = 366;
-
-/** The report period: the 366 days up to an hour from now, so decisions made moments ago fall inside it. */
-export function reportPeriod(now = new Date()): { from: string; to: string } {
-  const to = new Date(now.getTime() + 3_600_000);
-  return { from: new Date(to.getTime() - REPORT_PERIOD_DAYS * DAY_MS).toISOString(), to: to.toISOString() };
+/**
+ * The report period: the whole history (the reporting service's `all=true`)
+ * up to an hour from now, because the sample exports date from 2018 to 2026
+ * and decisions made moments ago must fall inside it too.
+ */
+export function reportPeriod(now = new Date()): { from: string; to: string; all: true } {
+  return { from: new Date(0).toISOString(), to: new Date(now.getTime() + 3_600_000).toISOString(), all: true };
 }
 
 export interface PricedUsage {
@@ -45,7 +44,7 @@ export interface LeadershipFigures {
 
 /** Waits until the reporting service counts at least `decisions` policy decisions in the period. */
 export async function waitForReportedDecisions(client: ServiceClient, decisions: number, period: { from: string; to: string }, timeoutMs: number): Promise<LeadershipFigures> {
-  const query = `from=${encodeURIComponent(period.from)}&to=${encodeURIComponent(period.to)}`;
+  const query = `all=true&to=${encodeURIComponent(period.to)}`;
   const { body } = await pollUntil(
     `${decisions} decisions in the reporting service`,
     () => client.call<LeadershipFigures>('reporting', `/v1/reports/leadership?${query}`, { role: 'governance' }),
@@ -61,7 +60,7 @@ export const WRITE_REPORT_CLI = path.join('services', 'reporting', 'src', 'cli',
 /** Runs the reporting CLI, which writes report.html, .md, .json and .csv; returns false when the CLI is not in this checkout. */
 export function writeReport(repoRoot: string, options: { tenantId: string; apiKey: string; reportingUrl: string; outputDir: string; period: { from: string; to: string } }): boolean {
   if (!existsSync(path.join(repoRoot, WRITE_REPORT_CLI))) return false;
-  const run = spawnSync('npx', ['ts-node', WRITE_REPORT_CLI, options.tenantId, options.outputDir, '--from', options.period.from, '--to', options.period.to], {
+  const run = spawnSync('npx', ['ts-node', WRITE_REPORT_CLI, options.tenantId, options.outputDir, '--all', '--to', options.period.to], {
     cwd: repoRoot,
     env: { ...process.env, REPORTING_URL: options.reportingUrl, ESTATE_API_KEY: options.apiKey },
     encoding: 'utf8',

@@ -89,12 +89,19 @@ export async function registerPolicyEntities(client: ServiceClient): Promise<num
 }
 
 
+/** Polls an approvals-service resource until its state is `state`; reads only, so waiting records no decision. */
+async function waitForState(client: ServiceClient, what: string, path: string, state: string, timeoutMs: number): Promise<void> {
+  await pollUntil(what, () => client.call<{ state?: string }>('approvals', path, { role: 'security', accept: [404] }), (r) => r.status === 200 && r.body.state === state, timeoutMs, 'controls');
+}
+
 /**
  * Step 5: one decision per tool and model call; every require_approval but
- * the last is approved and the last denied; each deny gets one exception
- * window. The approved and excepted calls are then decided again until the
- * grant or window applies. Decisions are not deduplicated by the product,
- * so a rerun that finds decided approvals on the sample traces skips this.
+ * the last is approved and the last denied; the first deny gets one
+ * exception window. Each approved or excepted call is decided once more,
+ * after the approvals service shows the grant or the window in force, so
+ * waiting never records a decision. Decisions are not deduplicated by the
+ * product, so a rerun that finds decided approvals on the sample traces
+ * skips this step.
  */
 export async function driveControls(client: ServiceClient, calls: CallRequest[], timeoutMs: number): Promise<ControlsResult> {
   const result: ControlsResult = { skipped: false, decisions: { allow: 0, deny: 0, require_approval: 0 }, granted: 0, denied: 0, windows: 0, grantsApplied: 0, windowsApplied: 0 };
@@ -102,7 +109,6 @@ export async function driveControls(client: ServiceClient, calls: CallRequest[],
   const { body: existing } = await client.call<{ approvals: Array<{ traceId?: string; state: string }> }>('approvals', '/v1/approvals', { role: 'security' });
   if (existing.approvals.some((a) => a.traceId && traceIds.has(a.traceId) && a.state !== 'pending')) return { ...result, skipped: true };
 
-  // Every answer is recorded as a decision, including the repeats that wait for a grant, so each one is counted.
   const decide = async (call: CallRequest) => {
     const { body } = await client.call<Decision>('policy', '/v1/decisions', { role: 'ai-engineering', body: call.body });
     result.decisions[body.outcome] += 1;
@@ -120,7 +126,7 @@ export async function driveControls(client: ServiceClient, calls: CallRequest[],
   for (const [index, { call, decision }] of gated.entries()) {
     const approvalId = decision.approval!.approvalId;
     // The approvals service creates the approval from the recorded decision, so it may not exist for a moment.
-    await pollUntil(`approval ${approvalId}`, () => client.call('approvals', `/v1/approvals/${approvalId}`, { role: 'security', accept: [404] }), (r) => r.status === 200, timeoutMs, 'controls');
+    await waitForState(client, `approval ${approvalId} to be pending`, `/v1/approvals/${approvalId}`, 'pending', timeoutMs);
     if (index === gated.length - 1) {
       await client.call('approvals', `/v1/approvals/${approvalId}/deny`, { role: 'security', body: { reason: 'The sample denies the last gated call to show a denial', approver: 'security on-call' } });
       result.denied += 1;
@@ -128,13 +134,15 @@ export async function driveControls(client: ServiceClient, calls: CallRequest[],
     }
     await client.call('approvals', `/v1/approvals/${approvalId}/approve`, { role: 'security', body: { comment: 'Reviewed in the sample load', approver: 'security on-call' } });
     result.granted += 1;
-    const after = await pollUntil(`the grant of ${approvalId} to apply`, () => decide(call), (d) => d.outcome === 'allow', timeoutMs, 'controls');
+    await waitForState(client, `approval ${approvalId} to be granted`, `/v1/approvals/${approvalId}`, 'granted', timeoutMs);
+    // NOTE: the policy service learns of the grant from the approvals topic; if it has not yet, this one decision is require_approval again.
+    const after = await decide(call);
     if (after.grantApprovalId === approvalId) result.grantsApplied += 1;
   }
 
   for (const { call, decision } of denied.slice(0, 1)) {
     const principal = call.body.principal as { type: string; id: string };
-    await client.call('approvals', '/v1/exception-windows', {
+    const { body: window } = await client.call<{ windowId: string }>('approvals', '/v1/exception-windows', {
       role: 'governance',
       body: {
         policyIds: decision.determiningPolicies,
@@ -145,9 +153,10 @@ export async function driveControls(client: ServiceClient, calls: CallRequest[],
       },
     });
     result.windows += 1;
+    await waitForState(client, `exception window ${window.windowId} to be open`, `/v1/exception-windows/${window.windowId}`, 'open', timeoutMs);
     // NOTE: the window lifts only the forbid it names; an out-of-scope tool has no permit either, so the call stays denied, now for want of a permit.
-    const after = await pollUntil('the exception window to apply', () => decide(call), (d) => d.exceptionWindowIds.length > 0, timeoutMs, 'controls');
-    result.windowsApplied += 1;
+    const after = await decide(call);
+    if (after.exceptionWindowIds.length > 0) result.windowsApplied += 1;
     result.windowOutcome = after.outcome;
   }
   return result;
