@@ -102,6 +102,20 @@ export class InventoryEntitiesProjection implements Projection {
     for (const r of relationshipRows) {
       for (const assetId of [r.relationship.fromId, r.relationship.toId]) touched.set(`${r.tenantId}|${assetId}`, { tenantId: r.tenantId, assetId });
     }
+    // Asset and relationship events for one agent arrive on different partitions, so either may land
+    // first. Deriving the other end of every relationship of a touched asset makes the result the same
+    // whatever the order.
+    const touchedList = [...touched.values()];
+    if (touchedList.length > 0) {
+      const { rows: related } = await client.query<{ tenant_id: string; asset_id: string }>(
+        `SELECT r.tenant_id, CASE WHEN (r.tenant_id, r.from_id) IN (SELECT * FROM unnest($1::text[], $2::text[])) THEN r.to_id ELSE r.from_id END AS asset_id
+           FROM ${s}.inventory_relationships r
+          WHERE (r.tenant_id, r.from_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+             OR (r.tenant_id, r.to_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [touchedList.map((t) => t.tenantId), touchedList.map((t) => t.assetId)],
+      );
+      for (const r of related) touched.set(`${r.tenant_id}|${r.asset_id}`, { tenantId: r.tenant_id, assetId: r.asset_id });
+    }
     await this.deriveEntities(client, s, [...touched.values()], driftRows);
   }
 
