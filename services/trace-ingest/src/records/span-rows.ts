@@ -1,6 +1,6 @@
 import type { CanonicalSpan, EventEnvelope, SpansRecorded } from '@estate/contracts';
 
-/** One row of the `spans` table as the projection sends it to Postgres inside a jsonb array. */
+/** One row of the `spans` table as the projection stages it for Postgres. */
 export interface SpanRow {
   tenant_id: string;
   trace_id: string;
@@ -67,14 +67,4 @@ function toRow(tenantId: string, source: string, span: CanonicalSpan): SpanRow {
     scope: span.scope ?? null,
     source,
   };
-}
-
-/**
- * Serialises rows for a jsonb parameter. Postgres text and jsonb cannot hold
- * U+0000, which OTLP strings may contain, so each escaped NUL becomes U+FFFD;
- * an escaped backslash before `u0000` is left alone.
- */
-export function toJsonbParameter(rows: unknown[]): string {
-  const json = JSON.stringify(rows);
-  return json.includes('\\u0000') ? json.replace(/(^|[^\\])((?:\\\\)*)\\u0000/g, '$1$2\\ufffd') : json;
 }

@@ -1,16 +1,15 @@
 import { EventEnvelope, SpansRecordedV1 } from '@estate/contracts';
 import { ident, Projection, ProjectionContext } from '@estate/projection';
-import { spanRows, toJsonbParameter } from './span-rows';
-
-const SPAN_COLUMNS = `tenant_id text, trace_id text, span_id text, parent_span_id text, name text, step text,
-  start_ns bigint, end_ns bigint, status text, status_message text, service text, environment text, workflow text,
-  agent text, tool text, model text, provider text, context jsonb, usage jsonb, reported_cost jsonb,
-  attributes jsonb, resource jsonb, events jsonb, scope text, source text`;
+import { spanRows } from './span-rows';
+import { stageSpanRows, STAGING_TABLE } from './span-staging';
 
 const COPIED = [
   'parent_span_id', 'name', 'step', 'start_ns', 'end_ns', 'status', 'status_message', 'service', 'environment', 'workflow',
   'agent', 'tool', 'model', 'provider', 'context', 'usage', 'reported_cost', 'attributes', 'resource', 'events', 'scope', 'source', 'content_hash',
 ];
+
+/** Reads a staged column with the type of its `spans` column. Only the times are staged as text (see span-staging.ts). */
+const fromStaged = (column: string) => (column.endsWith('_ns') ? `${column}::bigint` : column);
 
 /** Deliveries of one span can differ in inherited context (an ancestor sent along or not); the one knowing more wins. */
 const CONTEXT_KEYS = (column: string) => `(SELECT count(*) FROM jsonb_object_keys(${column}))`;
@@ -27,12 +26,13 @@ const TOKEN_CLASSES: Array<[string, string]> = [
 ];
 
 /**
- * Projects `trace.spans.recorded` into spans and per-trace aggregates with
- * two statements per batch. Spans are upserted by (tenant, trace, span): a
- * repeated span replaces the stored one only when it ends later, or
- * carries more context, or else has a greater content hash, so deliveries
- * in any order leave the same row. Aggregates are then recomputed from all stored spans
- * of each touched trace, which keeps them independent of arrival order and
+ * Projects `trace.spans.recorded` into spans and per-trace aggregates: the
+ * batch's span rows are copied into a staging table, then two statements
+ * upsert the spans and recompute the aggregates. Spans are upserted by
+ * (tenant, trace, span): a repeated span replaces the stored one only when
+ * it ends later, or carries more context, or else has a greater content
+ * hash, so deliveries in any order leave the same row. Aggregates are then
+ * recomputed from all stored spans of each touched trace, which keeps them independent of arrival order and
  * lets a late parent turn an orphan into a child.
  */
 export class TraceProjection implements Projection {
@@ -46,14 +46,15 @@ export class TraceProjection implements Projection {
     const rows = spanRows(events);
     if (rows.length === 0) return;
     const s = ident(schema);
+    await stageSpanRows(client, rows);
     await client.query(
-      `INSERT INTO ${s}.spans (tenant_id, trace_id, span_id, ${COPIED.join(', ')})
-       SELECT DISTINCT ON (tenant_id, trace_id, span_id) tenant_id, trace_id, span_id, ${COPIED.slice(0, -1).join(', ')}, content_hash
-       FROM (SELECT r.*, md5(doc::text) AS content_hash FROM jsonb_array_elements($1::jsonb) AS doc, jsonb_to_record(doc) AS r(${SPAN_COLUMNS})) AS incoming
-       ORDER BY tenant_id, trace_id, span_id, end_ns DESC, ${CONTEXT_KEYS('context')} DESC, content_hash DESC
+      `WITH staged AS (DELETE FROM ${STAGING_TABLE} RETURNING *)
+       INSERT INTO ${s}.spans (tenant_id, trace_id, span_id, ${COPIED.join(', ')})
+       SELECT DISTINCT ON (tenant_id, trace_id, span_id) tenant_id, trace_id, span_id, ${COPIED.slice(0, -1).map(fromStaged).join(', ')}, content_hash
+       FROM (SELECT st.*, md5(to_jsonb(st)::text) AS content_hash FROM staged AS st) AS incoming
+       ORDER BY tenant_id, trace_id, span_id, end_ns::bigint DESC, ${CONTEXT_KEYS('context')} DESC, content_hash DESC
        ON CONFLICT (tenant_id, trace_id, span_id) DO UPDATE SET ${COPIED.map((c) => `${c} = excluded.${c}`).join(', ')}
        WHERE (excluded.end_ns, ${CONTEXT_KEYS('excluded.context')}, excluded.content_hash) > (spans.end_ns, ${CONTEXT_KEYS('spans.context')}, spans.content_hash)`,
-      [toJsonbParameter(rows)],
     );
     const touched = new Map(rows.map((r) => [`${r.tenant_id}\u0000${r.trace_id}`, r]));
     await this.recomputeTraces(client, s, [...touched.values()].map((r) => r.tenant_id), [...touched.values()].map((r) => r.trace_id));
