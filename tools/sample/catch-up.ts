@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { LoadStepError, pollUntil, ServiceClient } from './http';
 
 /**
@@ -40,15 +41,28 @@ export async function waitForPricedUsage(client: ServiceClient, usageSpans: Map<
 export interface LeadershipFigures {
   totals: { calls: number; errors: number; tokens: number; cost: string; unpricedCalls: number };
   decisionsByOutcome: { allow: number; deny: number; requireApproval: number };
+  activity: { spans: number; approvals: { granted: number; denied: number }; exceptionWindowsOpened: number };
 }
 
-/** Waits until the reporting service counts at least `decisions` policy decisions in the period. */
-export async function waitForReportedDecisions(client: ServiceClient, decisions: number, period: { from: string; to: string }, timeoutMs: number): Promise<LeadershipFigures> {
+/** The figures the load put in, which the reporting service must count before the report is written. */
+export interface LoadedFigures {
+  decisions: number;
+  spans: number;
+  decidedApprovals: number;
+  windows: number;
+}
+
+/** Waits until the reporting service counts at least the loaded decisions, spans, decided approvals and exception windows in the period. */
+export async function waitForReportedDecisions(client: ServiceClient, loaded: LoadedFigures, period: { from: string; to: string }, timeoutMs: number): Promise<LeadershipFigures> {
   const query = `all=true&to=${encodeURIComponent(period.to)}`;
   const { body } = await pollUntil(
-    `${decisions} decisions in the reporting service`,
+    `${loaded.decisions} decisions, ${loaded.spans} spans, ${loaded.decidedApprovals} decided approvals and ${loaded.windows} exception windows in the reporting service`,
     () => client.call<LeadershipFigures>('reporting', `/v1/reports/leadership?${query}`, { role: 'governance' }),
-    (r) => r.body.decisionsByOutcome.allow + r.body.decisionsByOutcome.deny + r.body.decisionsByOutcome.requireApproval >= decisions,
+    ({ body: r }) =>
+      r.decisionsByOutcome.allow + r.decisionsByOutcome.deny + r.decisionsByOutcome.requireApproval >= loaded.decisions &&
+      r.activity.spans >= loaded.spans &&
+      r.activity.approvals.granted + r.activity.approvals.denied >= loaded.decidedApprovals &&
+      r.activity.exceptionWindowsOpened >= loaded.windows,
     timeoutMs,
     'catch-up',
   );
@@ -57,16 +71,25 @@ export async function waitForReportedDecisions(client: ServiceClient, decisions:
 
 export const WRITE_REPORT_CLI = path.join('services', 'reporting', 'src', 'cli', 'write-report.ts');
 
-/** Runs the reporting CLI, which writes report.html, .md, .json and .csv; returns false when the CLI is not in this checkout. */
-export function writeReport(repoRoot: string, options: { tenantId: string; apiKey: string; reportingUrl: string; outputDir: string; period: { from: string; to: string } }): boolean {
+/**
+ * Runs the reporting CLI, which writes report.html, .md, .json and .csv;
+ * resolves to false when the CLI is not in this checkout. The child runs
+ * asynchronously, so a reporting service in the calling process (as in the
+ * end-to-end test) can still answer it.
+ */
+export async function writeReport(repoRoot: string, options: { tenantId: string; apiKey: string; reportingUrl: string; outputDir: string; period: { from: string; to: string } }): Promise<boolean> {
   if (!existsSync(path.join(repoRoot, WRITE_REPORT_CLI))) return false;
-  const run = spawnSync('npx', ['ts-node', WRITE_REPORT_CLI, options.tenantId, options.outputDir, '--all', '--to', options.period.to], {
-    cwd: repoRoot,
-    env: { ...process.env, REPORTING_URL: options.reportingUrl, ESTATE_API_KEY: options.apiKey },
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) {
-    throw new LoadStepError(`step "report": ${WRITE_REPORT_CLI} exited with ${run.status}: ${(run.stderr || run.stdout).trim().slice(0, 500)}; check the reporting service at ${options.reportingUrl}`);
+  try {
+    await runFile('npx', ['ts-node', WRITE_REPORT_CLI, options.tenantId, options.outputDir, '--all', '--to', options.period.to], {
+      cwd: repoRoot,
+      env: { ...process.env, REPORTING_URL: options.reportingUrl, ESTATE_API_KEY: options.apiKey },
+      encoding: 'utf8',
+    });
+  } catch (error) {
+    const failed = error as Error & { code?: number; stderr?: string; stdout?: string };
+    throw new LoadStepError(`step "report": ${WRITE_REPORT_CLI} exited with ${failed.code}: ${(failed.stderr || failed.stdout || failed.message).trim().slice(0, 500)}; check the reporting service at ${options.reportingUrl}`);
   }
   return true;
 }
+
+const runFile = promisify(execFile);

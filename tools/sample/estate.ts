@@ -49,7 +49,7 @@ export async function declareAssets(client: ServiceClient): Promise<{ declared: 
     assets.push({ kind: 'agent', name: w.agent, purpose: `Agent of the ${w.workflow} workflow`, attributes: { toolScope: w.toolScope }, ...common });
   }
   for (const t of SAMPLE_TOOLS) {
-    assets.push({ kind: 'tool', name: t.name, environment: 'prod', ownerTeam: 'platform', attributes: { sideEffect: t.sideEffects }, labels: { source: 'sample' } });
+    assets.push({ kind: 'tool', name: t.name, environment: 'prod', ownerTeam: 'platform', attributes: { sideEffects: t.sideEffects }, labels: { source: 'sample' } });
   }
   for (const d of SAMPLE_DATASETS) {
     assets.push({ kind: 'dataset', name: d.name, ownerTeam: d.ownerTeam, environment: d.environment, dataClassification: d.classification, labels: { source: 'sample' } });

@@ -30,6 +30,8 @@ export interface SampleLoadSummary {
   controlsSkipped: boolean;
   granted: number;
   denied: number;
+  /** Exception windows the load opened. */
+  windows: number;
   period: { from: string; to: string };
   reportWritten: boolean;
 }
@@ -70,19 +72,19 @@ export async function runSampleLoad(o: SampleLoadOptions): Promise<SampleLoadSum
   const period = reportPeriod();
   const usage = await waitForPricedUsage(client, usageSpans, o.waitTimeoutMs);
   const made = d.allow + d.deny + d.require_approval;
-  const leadership = await waitForReportedDecisions(client, made, period, o.waitTimeoutMs);
+  const leadership = await waitForReportedDecisions(client, { decisions: made, spans: record.spans, decidedApprovals: controls.granted + controls.denied, windows: controls.windows }, period, o.waitTimeoutMs);
   const r = leadership.decisionsByOutcome;
   o.print(`6/6 caught up: ${usage.calls} usage records (${usage.unpriced} unpriced), cost ${formatMicros(usage.costMicros)} USD; reporting counts ${r.allow} allow, ${r.deny} deny, ${r.requireApproval} require_approval from ${period.from} to ${period.to}`);
 
   client.step = 'report';
-  const reportWritten = writeReport(o.repoRoot, { tenantId: o.tenantId, apiKey: o.keys.governance, reportingUrl: o.endpoints.reporting, outputDir: o.reportDir, period });
+  const reportWritten = await writeReport(o.repoRoot, { tenantId: o.tenantId, apiKey: o.keys.governance, reportingUrl: o.endpoints.reporting, outputDir: o.reportDir, period });
   o.print(reportWritten
     ? `report: ${['html', 'md', 'json', 'csv'].map((ext) => path.join(o.reportDir, `report.${ext}`)).join(' ')}`
     : `report: the report CLI is not in this checkout; leadership totals ${leadership.totals.calls} calls, ${leadership.totals.tokens} tokens, cost ${leadership.totals.cost} USD`);
 
   return {
     traces: record.traces, spans: record.spans, pricedCalls: usage.calls - usage.unpriced, unpricedCalls: usage.unpriced, costMicros: usage.costMicros,
-    decisions: d, controlsSkipped: controls.skipped, granted: controls.granted, denied: controls.denied, period, reportWritten,
+    decisions: d, controlsSkipped: controls.skipped, granted: controls.granted, denied: controls.denied, windows: controls.windows, period, reportWritten,
   };
 }
 

@@ -41,6 +41,11 @@ describe('normaliseSpan', () => {
     expect(result.context.provider).toBe('gcp.vertex_ai');
   });
 
+  it('reads the Vercel AI SDK embedding usage as input tokens', () => {
+    const result = normaliseSpan(span({ 'ai.operationId': 'ai.embed.doEmbed', 'ai.model.id': 'text-embedding-3-small', 'ai.usage.tokens': 10 }));
+    expect([result.step, result.usage]).toEqual(['embedding', { input: 10, total: 10 }]);
+  });
+
   it('keeps disjoint cache buckets when cached reads exceed reported input', () => {
     const result = normaliseSpan(span({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'm', 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.cache_read.input_tokens': 4000 }));
     expect(result.usage).toMatchObject({ input: 12, cachedInput: 4000 });

@@ -3,7 +3,7 @@ import { AttributeReader } from './attributes';
 
 /** Attribute names per token class, in the order they are tried: OTel GenAI (new, then old), OpenLLMetry, OpenInference, Vercel AI SDK. */
 const KEYS = {
-  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.usage.prompt_tokens', 'llm.token_count.prompt', 'ai.usage.inputTokens', 'ai.usage.promptTokens'],
+  input: ['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'llm.usage.prompt_tokens', 'llm.token_count.prompt', 'ai.usage.inputTokens', 'ai.usage.promptTokens', 'ai.usage.tokens'],
   output: ['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens', 'llm.usage.completion_tokens', 'llm.token_count.completion', 'ai.usage.outputTokens', 'ai.usage.completionTokens'],
   cachedInput: [
     'gen_ai.usage.cache_read.input_tokens',
