@@ -17,7 +17,6 @@
 import { fork } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Agent, request as httpRequest } from 'node:http';
-import { resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { Pool } from 'pg';

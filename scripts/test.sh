@@ -15,18 +15,22 @@ if [[ "$KAFKA_BROKERS" == "127.0.0.1:9092" ]]; then
 fi
 
 status=0
+failed_steps=0
 echo "test: type check"
-npx tsc -p tsconfig.json --noEmit || status=1
+npx tsc -p tsconfig.json --noEmit || { status=1; failed_steps=$((failed_steps + 1)); echo "test: type check FAILED"; }
 echo "test: lint"
-npm run --silent lint || status=1
+npm run --silent lint || { status=1; failed_steps=$((failed_steps + 1)); echo "test: lint FAILED"; }
 
 echo "test: jest"
 report="$(mktemp)"
 npx jest --maxWorkers=2 --json --outputFile="$report" "$@" || status=1
 
+# The closing line counts a failed type check or lint run as one failed test each,
+# so it never reads as a pass while the command exits non-zero.
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed`);
-' "$report" || { echo "tests: 0 passed, 1 failed"; status=1; }
+  const failed = r.numFailedTests + r.numRuntimeErrorTestSuites + Number(process.argv[2]);
+  console.log(`tests: ${r.numPassedTests} passed, ${failed} failed`);
+' "$report" "$failed_steps" || { echo "tests: 0 passed, $((failed_steps + 1)) failed"; status=1; }
 rm -f "$report"
 exit "$status"

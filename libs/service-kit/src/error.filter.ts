@@ -46,6 +46,7 @@ export class ErrorFilter implements ExceptionFilter {
       return [statusCode, { code: STATUS_CODES[statusCode] ?? 'invalid_request', message: (exception as Error).message, retryable: false }];
     }
     this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'unhandled error');
-    return [500, { code: 'internal', message: 'internal error; the request id is in the service log', retryable: true }];
+    // Retrying the same request would most likely hit the same fault, so the body says it cannot help.
+    return [500, { code: 'internal', message: `internal error; report request id ${request.id}, which the service log records with the cause`, retryable: false }];
   }
 }

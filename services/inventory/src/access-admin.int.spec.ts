@@ -55,6 +55,9 @@ describe('API keys through the inventory service', () => {
     expect(problem.code).toBe('invalid_argument');
     expect(problem.details.map((d) => d.field).sort()).toEqual(['label', 'role']);
 
+    const unknown = await call('/v1/api-keys/nosuchkey', keys.admin.key, { method: 'DELETE', body: JSON.stringify({ reason: 'typo' }) });
+    expect(unknown.status).toBe(404);
+
     const revoke = await call(`/v1/api-keys/${keys.finops.keyId}`, keys.admin.key, { method: 'DELETE', body: JSON.stringify({ reason: 'left the team' }) });
     expect(revoke.status).toBe(202);
     await waitFor('revoked key rejected', async () => (await call('/v1/api-keys', keys.finops.key, { method: 'POST', body })).status, (s) => s === 401, { timeoutMs: 20_000 });
