@@ -1,5 +1,6 @@
 import type { TokenUsage } from '@estate/contracts';
-import { AttributeReader } from './attributes';
+import { AttributeReader, toCount } from './attributes';
+import type { Attributes } from './span-input';
 
 /** Attribute names per token class, in the order they are tried: OTel GenAI (new, then old), OpenLLMetry, OpenInference, Vercel AI SDK. */
 const KEYS = {
@@ -67,4 +68,22 @@ function sumDefined(values: Array<number | undefined>): number | undefined {
 
 function assign(usage: TokenUsage, key: keyof TokenUsage, value: number | undefined): void {
   if (value !== undefined) usage[key] = value;
+}
+
+const USAGE_KEYS: readonly string[] = Object.values(KEYS).flat();
+
+/**
+ * Lists the token-count attributes on a span whose value is not a
+ * non-negative integer. `extractUsage` skips them, so the span keeps them only
+ * in its raw attributes and the caller must report them rather than let the
+ * usage vanish silently.
+ */
+export function invalidUsageAttributes(attributes: Attributes): string[] {
+  const problems: string[] = [];
+  for (const key of USAGE_KEYS) {
+    const value = attributes[key];
+    if (value === undefined || value === null || toCount(value) !== undefined) continue;
+    problems.push(`${key} = ${JSON.stringify(value)} is not a non-negative integer token count`);
+  }
+  return problems;
 }

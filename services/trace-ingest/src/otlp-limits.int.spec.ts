@@ -105,6 +105,34 @@ describe('OTLP limits and errors', () => {
     expect(span.attributes.city).toBe('Zürich — 東京');
   });
 
+  it('rejects a span that ends before it starts', async () => {
+    const traceId = newTraceId();
+    const response = await sendJson(otlpJsonRequest([
+      { traceId, spanId: newSpanId(), name: 'kept', startNs: T0, endNs: T0 + 5n },
+      { traceId, spanId: newSpanId(), name: 'backwards', startNs: T0, endNs: 1n },
+    ]));
+    expect(response.status).toBe(200);
+    expect(response.body.partialSuccess.rejectedSpans).toBe('1');
+    expect(response.body.partialSuccess.errorMessage).toContain(`resourceSpans[0].scopeSpans[0].spans[1]: endTimeUnixNano 1 precedes startTimeUnixNano ${T0}`);
+    const body = await ingest.waitForTrace(traceId, 1);
+    expect(allNodes(body.spans).map((span) => span.name)).toEqual(['kept']);
+  });
+
+  it('keeps a span with a negative token count and warns', async () => {
+    const traceId = newTraceId();
+    const spanId = newSpanId();
+    const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': -500, 'gen_ai.usage.output_tokens': 1.5 };
+    const response = await sendJson(otlpJsonRequest([{ traceId, spanId, name: 'chat gpt-4o-mini', startNs: T0, endNs: T0 + 5n, attributes }]));
+    expect(response.status).toBe(200);
+    expect(response.body.partialSuccess.rejectedSpans).toBe('0');
+    expect(response.body.partialSuccess.errorMessage).toContain(`span ${spanId}: gen_ai.usage.input_tokens = -500 is not a non-negative integer token count`);
+    expect(response.body.partialSuccess.errorMessage).toContain('gen_ai.usage.output_tokens = 1.5');
+    const body = await ingest.waitForTrace(traceId, 1);
+    const [span] = allNodes(body.spans);
+    expect(span.attributes['gen_ai.usage.input_tokens']).toBe(-500);
+    expect(span.usage).toBeNull();
+  });
+
   it('redacts PII and secrets in message content for a tenant environment with redaction on', async () => {
     const traceId = newTraceId();
     const content = 'mail jane.doe@example.com, key sk-abcdefghijklmnopqrstuvwx';

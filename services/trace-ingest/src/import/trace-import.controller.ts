@@ -52,7 +52,7 @@ export class TraceImportController implements OnModuleInit {
       format: parsed.format,
       acceptedSpans: result.accepted,
       rejectedSpans: result.rejected.length,
-      errorMessage: partialSuccessMessage(result.rejected) || undefined,
+      errorMessage: partialSuccessMessage(result.rejected, result.warnings) || undefined,
     };
   }
 }

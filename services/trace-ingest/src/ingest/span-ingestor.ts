@@ -1,5 +1,5 @@
 import { AssetObservedV1, CanonicalSpan, createEnvelope, encodeEvent, SpansRecorded, SpansRecordedV1 } from '@estate/contracts';
-import { inheritContext, normaliseSpan, SpanInput } from '@estate/genai-conventions';
+import { inheritContext, invalidUsageAttributes, normaliseSpan, SpanInput } from '@estate/genai-conventions';
 import type { MessageBus, OutboundRecord } from '@estate/kafka';
 import { AppError } from '@estate/service-kit';
 import type { Logger } from 'pino';
@@ -16,6 +16,8 @@ export type SpanSource = SpansRecorded['source'];
 export interface IngestResult {
   accepted: number;
   rejected: RejectedSpan[];
+  /** Spans stored with a problem the client should hear about; they count as accepted. */
+  warnings: RejectedSpan[];
 }
 
 /** Kafka's default maximum record is 1 MiB; events stay below it with room for the envelope. */
@@ -53,12 +55,16 @@ export class SpanIngestor {
     }
 
     const rejected = [...batch.rejected];
+    const warnings: RejectedSpan[] = [];
     const spans: CanonicalSpan[] = [];
     for (const input of batch.spans) {
       const problem = spanLimitProblem(input, limits);
       if (problem) {
         rejected.push({ path: `span ${input.spanId}`, reason: problem });
         continue;
+      }
+      for (const usageProblem of invalidUsageAttributes(input.attributes)) {
+        warnings.push({ path: `span ${input.spanId}`, reason: `${usageProblem}; the span is kept with the raw attribute but this usage is not counted` });
       }
       spans.push(this.prepare(tenantId, input));
     }
@@ -68,7 +74,7 @@ export class SpanIngestor {
     await this.append(records, tenantId, spans.length);
     ingestMetrics.accepted.inc({ source }, total - rejected.length);
     if (rejected.length > 0) ingestMetrics.rejected.inc({ source }, rejected.length);
-    return { accepted: total - rejected.length, rejected };
+    return { accepted: total - rejected.length, rejected, warnings };
   }
 
   private prepare(tenantId: string, input: SpanInput): CanonicalSpan {

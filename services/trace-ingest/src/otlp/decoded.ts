@@ -28,12 +28,15 @@ export const HEX_SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 
-/** Checks the identity OTLP requires of a span; returns the reason it is unusable, if any. */
+/** Checks the identity and time order OTLP requires of a span; returns the reason it is unusable, if any. */
 export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>): string | undefined {
   if (!HEX_TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return `traceId "${span.traceId}" must be 16 non-zero bytes (32 hex characters)`;
   if (!HEX_SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
   if (!/^\d{1,20}$/.test(span.startTimeUnixNano)) return `startTimeUnixNano "${span.startTimeUnixNano}" must be an unsigned integer of nanoseconds`;
   if (!/^\d{1,20}$/.test(span.endTimeUnixNano)) return `endTimeUnixNano "${span.endTimeUnixNano}" must be an unsigned integer of nanoseconds`;
+  if (BigInt(span.endTimeUnixNano) < BigInt(span.startTimeUnixNano)) {
+    return `endTimeUnixNano ${span.endTimeUnixNano} precedes startTimeUnixNano ${span.startTimeUnixNano}; a span must end at or after its start`;
+  }
   return undefined;
 }
 

@@ -38,7 +38,7 @@ export function createOtlpGrpcServer(deps: { store: ApiKeyStore; ingestor: SpanI
         const principal = await authenticateHeader(store, typeof header === 'string' ? header : header?.toString('utf8'));
         checkRole(principal, ['ingest']);
         const result = await ingestor.ingest(principal.tenantId, 'otlp-grpc', decodeProtobufRequest(call.request));
-        callback(null, encodeExportResponse(result.rejected.length, partialSuccessMessage(result.rejected)));
+        callback(null, encodeExportResponse(result.rejected.length, partialSuccessMessage(result.rejected, result.warnings)));
       } catch (error) {
         const appError = toAppError(error, logger, { path: TRACE_SERVICE_EXPORT_PATH });
         callback({ code: GRPC_STATUS[appError.code], details: appError.message });

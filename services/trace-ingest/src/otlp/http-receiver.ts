@@ -38,9 +38,9 @@ export function createOtlpHttpServer(deps: { store: ApiKeyStore; ingestor: SpanI
       const batch = await decodeBody(request, limits);
       const source = mediaType(request) === JSON_TYPE ? 'otlp-http-json' : 'otlp-http-protobuf';
       const result = await ingestor.ingest(principal.tenantId, source, batch);
-      const message = partialSuccessMessage(result.rejected);
+      const message = partialSuccessMessage(result.rejected, result.warnings);
       if (wantsProtobuf) return reply.status(200).header('content-type', PROTOBUF).send(encodeExportResponse(result.rejected.length, message));
-      const body = result.rejected.length > 0 ? { partialSuccess: { rejectedSpans: String(result.rejected.length), errorMessage: message } } : {};
+      const body = message ? { partialSuccess: { rejectedSpans: String(result.rejected.length), errorMessage: message } } : {};
       return reply.status(200).header('content-type', JSON_TYPE).send(body);
     } catch (error) {
       return sendError(reply, toAppError(error, logger, { url: request.url }), wantsProtobuf);

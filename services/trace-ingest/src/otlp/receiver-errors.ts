@@ -36,10 +36,22 @@ export const GRPC_STATUS: Record<AppError['code'], GrpcStatus> = {
   internal: GrpcStatus.INTERNAL,
 };
 
-/** The partial-success message: how many spans were rejected and the first reasons with their paths. */
-export function partialSuccessMessage(rejected: Array<{ path: string; reason: string }>): string {
-  if (rejected.length === 0) return '';
-  const shown = rejected.slice(0, 5).map((r) => `${r.path}: ${r.reason}`);
-  const more = rejected.length > shown.length ? `; and ${rejected.length - shown.length} more` : '';
-  return `${rejected.length} span(s) rejected: ${shown.join('; ')}${more}`;
+type SpanProblem = { path: string; reason: string };
+
+/**
+ * The partial-success message: how many spans were rejected and the first
+ * reasons with their paths, then the warnings on spans that were kept.
+ * OTLP's `rejected_spans` counts only the rejected ones.
+ */
+export function partialSuccessMessage(rejected: SpanProblem[], warnings: SpanProblem[] = []): string {
+  const parts: string[] = [];
+  if (rejected.length > 0) parts.push(`${rejected.length} span(s) rejected: ${listProblems(rejected)}`);
+  if (warnings.length > 0) parts.push(`${warnings.length} warning(s) on accepted spans: ${listProblems(warnings)}`);
+  return parts.join('. ');
+}
+
+function listProblems(problems: SpanProblem[]): string {
+  const shown = problems.slice(0, 5).map((p) => `${p.path}: ${p.reason}`);
+  const more = problems.length > shown.length ? `; and ${problems.length - shown.length} more` : '';
+  return `${shown.join('; ')}${more}`;
 }
