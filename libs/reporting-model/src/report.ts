@@ -43,7 +43,8 @@ export interface UngatedReachPath {
 export interface LeadershipReport {
   tenantId: string;
   period: Period;
-  previousPeriod: Period;
+  /** The equally long period before this one; null for an all-time report, which has no earlier period to compare with. */
+  previousPeriod: Period | null;
   generatedAt: string;
   totals: { calls: number; errors: number; tokens: number; cost: DecimalString; unpricedCalls: number };
   workflows: WorkflowFigures[];

@@ -146,6 +146,11 @@ describe('reporting joins every stream per workflow', () => {
     expect(gaps).toEqual({ 'policy-lookup': ['owner', 'classification'], 'claims-triage': ['classification'], 'refund-flow': ['owner', 'classification'] });
     expect(body.decisionsByOutcome).toEqual({ allow: 1, deny: 2, requireApproval: 1 });
     expect(body.totals.cost).toBe(sum([...durations.map(() => listPrice(1000, 200)), listPrice(500, 100), listPrice(300, 0)]));
+
+    const allTime = (await r.call('/v1/reports/leadership?all=true')).body;
+    expect(allTime.period.from).toBe('1970-01-01T00:00:00.000Z');
+    expect(allTime.previousPeriod).toBeNull();
+    expect(allTime.changes).toEqual([]);
   });
 
   it('measures the scorecard', async () => {

@@ -73,6 +73,16 @@ describe('Markdown export', () => {
   });
 });
 
+describe('all-time report', () => {
+  it('states there is no earlier period', () => {
+    const doc = document({ previousPeriod: null, period: { from: '1970-01-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } });
+    const markdown = reportToMarkdown(doc);
+    expect(markdown).toContain('## What changed\n\nNo comparison: the report covers all time, so there is no earlier period.');
+    expect(markdown).not.toContain('What changed since');
+    expect(reportToHtml(doc)).toContain('there is no earlier period');
+  });
+});
+
 describe('SVG charts', () => {
   it('escapes labels', () => {
     expect(escapeXml('<a & "b">')).toBe('&lt;a &amp; &quot;b&quot;&gt;');

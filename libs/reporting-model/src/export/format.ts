@@ -12,4 +12,7 @@ export function usd(amount: string): string {
   return `$${whole}.${cents}${rest ? `${rest}` : ''}`;
 }
 
+/** Shown in place of the comparison for an all-time report. */
+export const NO_EARLIER_PERIOD = 'No comparison: the report covers all time, so there is no earlier period.';
+
 export const ms = (value: number | null): string => (value === null ? '-' : `${value.toFixed(0)} ms`);

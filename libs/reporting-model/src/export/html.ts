@@ -1,6 +1,6 @@
 import { activityLines } from '../activity';
 import { LeadershipReport, ReportDocument, SCORECARD_LABELS, SCORECARD_MEASURES, Scorecard } from '../report';
-import { coverageText, ms, percent, usd } from './format';
+import { coverageText, ms, NO_EARLIER_PERIOD, percent, usd } from './format';
 import { barChart, escapeXml, lineChart } from './svg';
 
 // Print rules keep tables and charts whole on a page and drop screen-only colour fills.
@@ -44,14 +44,19 @@ function charts(r: LeadershipReport, s: Scorecard): string {
   return `<div class="charts">${costOverTime}${costByWorkflow}${outcomes}${coverageBars}</div>`;
 }
 
+function changesSection(r: LeadershipReport): string {
+  if (!r.previousPeriod) return `<h2>What changed</h2><p class="muted">${escapeXml(NO_EARLIER_PERIOD)}</p>`;
+  return `<h2>What changed since the previous period</h2><p class="muted">${escapeXml(`${r.previousPeriod.from} – ${r.previousPeriod.to}`)}</p>${table(
+    ['Workflow', 'Change', 'Requests (traces)', 'Error rate', 'Cost', 'Denials'],
+    r.changes.map((c) => [c.workflow, c.kind, `${c.calls.before} → ${c.calls.after}`, `${percent(c.errorRate.before)} → ${percent(c.errorRate.after)}`, `${usd(c.cost.before)} → ${usd(c.cost.after)}`, `${c.denials.before} → ${c.denials.after}`]),
+  )}`;
+}
+
 function sections(r: LeadershipReport): string {
   return [
     `<h2>Riskiest workflows</h2>${table(['Workflow', 'Score', 'Because'], r.riskiest.map((x) => [x.workflow, x.score, x.because.join('; ')]), [1])}`,
     `<h2>Costliest workflows</h2>${table(['Workflow', 'Cost', 'Tokens'], r.costliest.map((x) => [x.workflow, usd(x.cost), x.tokens]), [1, 2])}`,
-    `<h2>What changed since the previous period</h2><p class="muted">${escapeXml(`${r.previousPeriod.from} – ${r.previousPeriod.to}`)}</p>${table(
-      ['Workflow', 'Change', 'Calls', 'Error rate', 'Cost', 'Denials'],
-      r.changes.map((c) => [c.workflow, c.kind, `${c.calls.before} → ${c.calls.after}`, `${percent(c.errorRate.before)} → ${percent(c.errorRate.after)}`, `${usd(c.cost.before)} → ${usd(c.cost.after)}`, `${c.denials.before} → ${c.denials.after}`]),
-    )}`,
+    changesSection(r),
     `<h2>Exception windows ending within 7 days</h2>${table(['Window', 'Owner', 'Ends', 'Policies'], r.exceptionsEndingSoon.map((e) => [e.windowId, e.owner, e.endsAt, e.policyIds.join(', ')]))}`,
     `<h2>Unowned or unclassified assets</h2>${table(['Asset', 'Kind', 'Name', 'Missing'], r.assetGaps.map((a) => [a.assetId, a.kind, a.name, a.missing.join(', ')]))}`,
     `<h2>Budgets at risk</h2>${table(['Budget', 'State', 'Spent', 'Hard limit', 'Threshold'], r.budgetsAtRisk.map((b) => [b.name, b.state, b.spent && usd(b.spent), b.hardLimit && usd(b.hardLimit), b.thresholdPercent === null ? null : `${b.thresholdPercent}%`]))}`,

@@ -1,6 +1,6 @@
 import { activityLines } from '../activity';
 import { LeadershipReport, ReportDocument, SCORECARD_LABELS, SCORECARD_MEASURES } from '../report';
-import { coverageText, ms, percent, usd } from './format';
+import { coverageText, ms, NO_EARLIER_PERIOD, percent, usd } from './format';
 
 /** Escapes the characters that would break a Markdown table cell. */
 export function mdCell(value: unknown): string {
@@ -14,19 +14,24 @@ function table(header: string[], rows: unknown[][]): string {
   return lines.join('\n') + '\n';
 }
 
+function changesSection(r: LeadershipReport): string {
+  if (!r.previousPeriod) return `## What changed\n\n${NO_EARLIER_PERIOD}\n`;
+  return `## What changed since ${r.previousPeriod.from} – ${r.previousPeriod.to}\n\n${table(
+    ['Workflow', 'Change', 'Requests (traces)', 'Error rate', 'Cost', 'Denials'],
+    r.changes.map((c) => [
+      c.workflow, c.kind, `${c.calls.before} → ${c.calls.after}`, `${percent(c.errorRate.before)} → ${percent(c.errorRate.after)}`,
+      `${usd(c.cost.before)} → ${usd(c.cost.after)}`, `${c.denials.before} → ${c.denials.after}`,
+    ]),
+  )}`;
+}
+
 function leadershipSections(r: LeadershipReport): string[] {
   return [
     `## Totals\n\n${r.totals.calls} calls (error rate ${percent(r.totals.calls ? r.totals.errors / r.totals.calls : null)}), ${r.totals.tokens} tokens, ${usd(r.totals.cost)} (${r.totals.unpricedCalls} unpriced calls).\n`,
     `## Activity\n\n${table(['Measure', 'Value'], activityLines(r.activity))}`,
     `## Riskiest workflows\n\n${table(['Workflow', 'Score', 'Because'], r.riskiest.map((x) => [x.workflow, x.score, x.because.join('; ')]))}`,
     `## Costliest workflows\n\n${table(['Workflow', 'Cost', 'Tokens'], r.costliest.map((x) => [x.workflow, usd(x.cost), x.tokens]))}`,
-    `## What changed since ${r.previousPeriod.from} – ${r.previousPeriod.to}\n\n${table(
-      ['Workflow', 'Change', 'Calls', 'Error rate', 'Cost', 'Denials'],
-      r.changes.map((c) => [
-        c.workflow, c.kind, `${c.calls.before} → ${c.calls.after}`, `${percent(c.errorRate.before)} → ${percent(c.errorRate.after)}`,
-        `${usd(c.cost.before)} → ${usd(c.cost.after)}`, `${c.denials.before} → ${c.denials.after}`,
-      ]),
-    )}`,
+    changesSection(r),
     `## Exception windows ending within 7 days\n\n${table(['Window', 'Owner', 'Ends', 'Policies', 'Scope'], r.exceptionsEndingSoon.map((e) => [e.windowId, e.owner, e.endsAt, e.policyIds.join(', '), [e.principalId, e.resourceId].filter(Boolean).join(' → ')]))}`,
     `## Unowned or unclassified assets\n\n${table(['Asset', 'Kind', 'Name', 'Environment', 'Missing'], r.assetGaps.map((a) => [a.assetId, a.kind, a.name, a.environment, a.missing.join(', ')]))}`,
     `## Budgets at risk\n\n${table(['Budget', 'State', 'Spent', 'Soft limit', 'Hard limit', 'Threshold'], r.budgetsAtRisk.map((b) => [b.name, b.state, b.spent && usd(b.spent), b.softLimit && usd(b.softLimit), b.hardLimit && usd(b.hardLimit), b.thresholdPercent === null ? null : `${b.thresholdPercent}%`]))}`,

@@ -8,7 +8,7 @@ import { assetGaps, budgetsAtRisk, costByDay, exceptionsEndingSoon } from '../qu
 import { ungatedReachPaths } from '../queries/reach-paths';
 import { scorecard } from '../queries/scorecard';
 import { workflowFigures } from '../queries/workflow-figures';
-import { daysAfter, previousPeriod } from './report-period';
+import { ALL_TIME_FROM, daysAfter, previousPeriod } from './report-period';
 
 /** How many workflows the riskiest and costliest lists show. */
 export const TOP_WORKFLOWS = 10;
@@ -35,10 +35,11 @@ export class ReportService {
 
   async leadership(request: ReportRequest, now = new Date()): Promise<LeadershipReport> {
     const { tenantId, from, to } = request;
-    const previous = previousPeriod({ from, to });
+    // An all-time period starts at the epoch, so the period before it would be meaningless and every workflow would look new.
+    const previous = from.getTime() === ALL_TIME_FROM.getTime() ? null : previousPeriod({ from, to });
     const [current, before, paths, ending, gaps, budgets, days, activity] = await Promise.all([
       workflowFigures(this.pool, this.schema, { tenantId, from, to }),
-      workflowFigures(this.pool, this.schema, { tenantId, ...previous }),
+      previous ? workflowFigures(this.pool, this.schema, { tenantId, ...previous }) : Promise.resolve(null),
       ungatedReachPaths(this.pool, this.schema, tenantId),
       exceptionsEndingSoon(this.pool, this.schema, tenantId, now, daysAfter(now, ENDING_SOON_DAYS)),
       assetGaps(this.pool, this.schema, tenantId),
@@ -50,13 +51,13 @@ export class ReportService {
     return {
       tenantId,
       period: { from: from.toISOString(), to: to.toISOString() },
-      previousPeriod: { from: previous.from.toISOString(), to: previous.to.toISOString() },
+      previousPeriod: previous && { from: previous.from.toISOString(), to: previous.to.toISOString() },
       generatedAt: now.toISOString(),
       totals: totals(workflows),
       workflows,
       riskiest: riskiest(workflows, TOP_WORKFLOWS),
       costliest: costliest(workflows, TOP_WORKFLOWS),
-      changes: changesBetween(before, current),
+      changes: before ? changesBetween(before, current) : [],
       exceptionsEndingSoon: ending,
       assetGaps: gaps,
       budgetsAtRisk: budgets,
