@@ -30,8 +30,11 @@ export interface ResolvedOutcome {
 export interface OutcomeLookups {
   /** Windows open now for this request's scope. Only asked when something blocks. */
   openWindows(): Promise<OpenWindow[]>;
-  /** A grant matching the request exactly; only asked when approval gates alone block. */
-  findGrant(): Promise<string | undefined>;
+  /**
+   * A grant matching the request exactly whose approval path satisfies
+   * `required` (see grantPathSatisfies); only asked when approval gates alone block.
+   */
+  findGrant(required: ApprovalPathSpec): Promise<string | undefined>;
   /** Evaluates again without the given policies. */
   reevaluate(excluded: string[]): Evaluation;
 }
@@ -89,7 +92,8 @@ export async function resolveOutcome(
     return { ...allow(second.determining, [...second.determining.map(reasonOf), ...lifts], meta), exceptionWindowIds };
   }
 
-  const grantApprovalId = await lookups.findGrant();
+  const approvalPath = approvalPathOf(gates, meta);
+  const grantApprovalId = await lookups.findGrant(approvalPath);
   if (grantApprovalId) {
     const reasons = [...second.determining.map(reasonOf), `approval ${grantApprovalId} granted exactly this request`];
     return { ...allow(second.determining, reasons, meta), exceptionWindowIds, grantApprovalId };
@@ -100,8 +104,28 @@ export async function resolveOutcome(
     reasons: gates.map(reasonOf),
     exceptionWindowIds,
     obligationPolicies: [],
-    approvalPath: approvalPathOf(gates, meta),
+    approvalPath,
   };
+}
+
+/** The approval path a grant was decided under, as the approvals service enforced it. */
+export interface GrantPath {
+  roles: readonly string[];
+  teams?: readonly string[];
+  required: number;
+}
+
+/**
+ * Whether a grant may lift gates whose combined path is `gate`. The approvals
+ * service only lets roles on the grant's path vote (and admin), so the grant
+ * is as strong as the gate when every role or team on its path is one the
+ * gate names and its quorum is at least the gate's. A path naming no role or
+ * team can only be approved by admin, which may approve anything.
+ */
+export function grantPathSatisfies(grant: GrantPath, gate: Pick<ApprovalPathSpec, 'roles' | 'required'>): boolean {
+  const allowed = new Set(gate.roles);
+  const named = [...grant.roles, ...(grant.teams ?? [])];
+  return named.every((name) => allowed.has(name)) && grant.required >= gate.required;
 }
 
 function allow(determining: string[], reasons: string[], meta: ReadonlyMap<string, PolicyMeta>): ResolvedOutcome {

@@ -2,7 +2,7 @@ import { parseBundle } from './bundle';
 import { buildCedarSchema } from './cedar-schema';
 import { CheckVerdict } from './checks';
 import { EngineRequest, LoadedBundle, PolicyEngine } from './engine';
-import { OpenWindow, resolveOutcome } from './outcome';
+import { grantPathSatisfies, OpenWindow, resolveOutcome } from './outcome';
 
 const POLICIES = `
 @id("permit.writes")
@@ -206,5 +206,30 @@ describe('resolveOutcome', () => {
     expect(result.outcome).toBe('deny');
     expect(result.determining).toEqual(['forbid.restricted']);
     expect(result.reasons).toContain('policy forbid.restricted failed to evaluate: attribute missing');
+  });
+});
+
+describe('grantPathSatisfies', () => {
+  const gate = { roles: ['platform'], required: 1 };
+
+  it('accepts the gate path itself', () => {
+    expect(grantPathSatisfies({ roles: ['platform'], required: 1 }, gate)).toBe(true);
+  });
+
+  it('accepts a larger quorum', () => {
+    expect(grantPathSatisfies({ roles: ['platform'], required: 2 }, gate)).toBe(true);
+  });
+
+  it('rejects a role the gate does not name', () => {
+    expect(grantPathSatisfies({ roles: ['ai-engineering'], required: 1 }, gate)).toBe(false);
+    expect(grantPathSatisfies({ roles: ['platform', 'ai-engineering'], required: 1 }, gate)).toBe(false);
+  });
+
+  it('rejects a team the gate does not name', () => {
+    expect(grantPathSatisfies({ roles: ['platform'], teams: ['payments'], required: 1 }, gate)).toBe(false);
+  });
+
+  it('rejects a smaller quorum', () => {
+    expect(grantPathSatisfies({ roles: ['security'], required: 1 }, { roles: ['security'], required: 2 })).toBe(false);
   });
 });

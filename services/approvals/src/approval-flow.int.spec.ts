@@ -1,6 +1,8 @@
 import { EventEnvelope, Topics } from '@estate/contracts';
 import { KafkaBus } from '@estate/kafka';
+import { PG_POOL } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
+import type { Pool } from 'pg';
 import { issueTestKeys, RunningService, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
 import * as policy from '../../policy/src/app.module';
 import { collectTenantEvents } from '../../policy/src/testing/topic-collector';
@@ -29,7 +31,7 @@ describe('approvals and exception windows with the decision point', () => {
   const decide = async (body: object) => {
     const response = await call(policyService, '/v1/decisions', keys['ai-engineering'].key, body);
     expect(response.status).toBe(200);
-    return (await response.json()) as { decisionId: string; outcome: string; determiningPolicies: string[]; exceptionWindowIds: string[]; grantApprovalId?: string; approval?: { approvalId: string } };
+    return (await response.json()) as { decisionId: string; outcome: string; determiningPolicies: string[]; exceptionWindowIds: string[]; grantApprovalId?: string; approval?: { approvalId: string; scope: object; path: { roles: string[]; required: number } } };
   };
   const refund = (amount: number) => ({
     principal: { type: 'Agent', id: 'support-bot' },
@@ -50,7 +52,7 @@ describe('approvals and exception windows with the decision point', () => {
       startServiceForTest('policy', { migrations: policy.migrations, projections: policy.policyProjections() }, policy.appModule),
       startServiceForTest('approvals', { migrations, projections: approvalsProjections(), config: fast }, appModule),
     ]);
-    keys = await issueTestKeys(bus, tenantId, ['ai-engineering', 'security', 'governance']);
+    keys = await issueTestKeys(bus, tenantId, ['ai-engineering', 'security', 'governance', 'admin']);
     approvalEvents = await collectTenantEvents(bus, Topics.approvalEvents, tenantId);
     for (const service of [policyService, approvals]) {
       await waitFor('keys accepted', () => call(service, '/v1/approvals', keys.security.key, undefined, 'GET'), (r) => r.status !== 401);
@@ -106,6 +108,65 @@ describe('approvals and exception windows with the decision point', () => {
       expect(event.payload).toMatchObject({ approvalId, traceId: TRACE, spanId: SPAN, decisionId: first.decisionId });
     }
     expect(requested[1][0].payload).toMatchObject({ version: 2, approvers: ['Ana (security lead)'] });
+  });
+
+  it('ignores a grant weaker than the gate', async () => {
+    const gated = await decide(refund(77));
+    expect(gated.outcome).toBe('require_approval');
+    expect(gated.approval!.path).toMatchObject({ roles: ['security'], required: 1 });
+
+    // A path the requester picked for itself: its own role instead of the gate's security.
+    const created = await call(approvals, '/v1/approvals', keys['ai-engineering'].key, {
+      scope: gated.approval!.scope, path: { roles: ['ai-engineering'], required: 1 }, contextSnapshot: {}, reasons: ['refund'], expiresInSeconds: 600,
+    });
+    expect(created.status).toBe(201);
+    const weak = (await created.json()) as { approvalId: string };
+    const granted = await call(approvals, `/v1/approvals/${weak.approvalId}/approve`, keys.admin.key, {});
+    expect(granted.status).toBe(200);
+
+    const pool = policyService.app.get<Pool>(PG_POOL);
+    const grantRows = () => pool.query(`SELECT 1 FROM "${policyService.options.schema}".approval_grants WHERE approval_id = $1`, [weak.approvalId]);
+    await waitFor('weak grant projected by the policy service', grantRows, (r) => r.rowCount === 1);
+    const after = await decide(refund(77));
+    expect(after.outcome).toBe('require_approval');
+    expect(after.grantApprovalId).toBeUndefined();
+  });
+
+  it('rejects the requester deciding its own approval', async () => {
+    const gated = await decide(refund(78));
+    const created = await call(approvals, '/v1/approvals', keys['ai-engineering'].key, {
+      scope: gated.approval!.scope, path: { roles: ['ai-engineering'], required: 1 }, contextSnapshot: {}, reasons: ['refund'], expiresInSeconds: 600,
+    });
+    expect(created.status).toBe(201);
+    const own = (await created.json()) as { approvalId: string };
+
+    const approved = await call(approvals, `/v1/approvals/${own.approvalId}/approve`, keys['ai-engineering'].key, { approver: 'someone else' });
+    expect(approved.status).toBe(403);
+    expect(((await approved.json()) as { message: string }).message).toContain('cannot approve or deny its own request');
+    const denied = await call(approvals, `/v1/approvals/${own.approvalId}/deny`, keys['ai-engineering'].key, { reason: 'no' });
+    expect(denied.status).toBe(403);
+
+    // An approver naming itself as the agent the approval is for is the same principal.
+    const fromDecision = gated.approval!.approvalId;
+    await waitFor('approval created from the decision', async () => (await call(approvals, `/v1/approvals/${fromDecision}`, keys.security.key, undefined, 'GET')).status, (status) => status === 200);
+    const asAgent = await call(approvals, `/v1/approvals/${fromDecision}/approve`, keys.security.key, { approver: 'support-bot' });
+    expect(asAgent.status).toBe(403);
+  });
+
+  it('rejects an invalid approval path', async () => {
+    const gated = await decide(refund(79));
+    const cases: Array<[object, string]> = [
+      [{ roles: [], required: 1 }, 'path.roles'],
+      [{ roles: ['wizard'], required: 1 }, 'path.roles'],
+      [{ roles: ['security'], required: 0 }, 'required'],
+    ];
+    for (const [path, field] of cases) {
+      const response = await call(approvals, '/v1/approvals', keys['ai-engineering'].key, {
+        scope: gated.approval!.scope, path, contextSnapshot: {}, reasons: [], expiresInSeconds: 600,
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toContain(field);
+    }
   });
 
   it('honours an exception window until it expires', async () => {

@@ -1,3 +1,4 @@
+import { ApprovalPath, ROLES } from '@estate/contracts';
 import { AppError } from '@estate/service-kit';
 
 export const APPROVAL_STATES = ['pending', 'granted', 'denied', 'cancelled', 'expired'] as const;
@@ -17,6 +18,7 @@ export interface ApprovalRow {
   context_snapshot: Record<string, unknown>;
   reasons: string[];
   requested_by: string;
+  requested_by_key_id: string | null;
   requested_at: Date;
   expires_at: Date;
   decided_by: string | null;
@@ -43,6 +45,38 @@ export function assertDecidable(approval: ApprovalRow | undefined, approvalId: s
 export function assertApprover(approval: ApprovalRow, role: string): void {
   if (role === 'admin' || approval.path.roles.includes(role)) return;
   throw new AppError('forbidden', `role ${role} is not on the approval path of ${approval.approval_id}; it needs one of ${approval.path.roles.join(', ')}`);
+}
+
+/**
+ * Rejects the requester deciding its own approval: the key that requested
+ * it, or an approver naming itself as the requester or as the principal the
+ * approval is for.
+ */
+export function assertNotRequester(approval: ApprovalRow, approver: { keyId: string; role: string; name?: string }): void {
+  const scopePrincipal = approval.scope.principal as { type?: string; id?: string } | undefined;
+  const requesterNames = [approval.requested_by, scopePrincipal?.id, scopePrincipal ? `${scopePrincipal.type}::${scopePrincipal.id}` : undefined];
+  const who = approver.name ?? `${approver.role}:${approver.keyId}`;
+  if (approval.requested_by_key_id === approver.keyId || requesterNames.includes(who)) {
+    throw new AppError(
+      'forbidden',
+      `approval ${approval.approval_id} was requested by ${approval.requested_by}; the requester cannot approve or deny its own request, so another approver on its path must decide it`,
+    );
+  }
+}
+
+/** Checks a caller-stated approval path: it names at least one approver, only known roles, and a quorum of at least 1. */
+export function assertValidPath(path: ApprovalPath): void {
+  const teams = path.teams ?? [];
+  if (path.roles.length === 0 && teams.length === 0) {
+    throw new AppError('invalid_argument', 'path must name at least one role or team that may approve', 'path.roles');
+  }
+  const unknown = path.roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+  if (unknown.length > 0) {
+    throw new AppError('invalid_argument', `path.roles contains unknown roles ${unknown.join(', ')}; use roles from ${ROLES.join(', ')}`, 'path.roles');
+  }
+  if (!Number.isInteger(path.required) || path.required < 1) {
+    throw new AppError('invalid_argument', `path.required must be an integer of at least 1, got ${path.required}`, 'path.required');
+  }
 }
 
 /** The view of an approval the API returns. */

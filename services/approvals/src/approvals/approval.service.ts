@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelayHost } from '../outbox/outbox-relay.host';
-import { ApprovalRow, assertApprover, assertDecidable, toView } from './approval-state';
+import { ApprovalRow, assertApprover, assertDecidable, assertNotRequester, assertValidPath, toView } from './approval-state';
 
 /** An approval request as a caller states it; the service adds the id, requester and expiry time. */
 export type NewApproval = Omit<ApprovalRequested, 'version' | 'approvalId' | 'requestedBy' | 'expiresAt'> & { expiresInSeconds: number };
@@ -27,6 +27,9 @@ export interface Approver {
   /** A person's name when the caller gives one; the key id otherwise. */
   name?: string;
 }
+
+/** A row to insert: the requested event's fields and, for approvals requested through the API, the requesting key. */
+export type ApprovalInsert = Omit<ApprovalRequested, 'version'> & { requesterKeyId?: string };
 
 const MAX_GRANT_SECONDS = 24 * 3600;
 
@@ -50,7 +53,7 @@ export class ApprovalService {
   }
 
   /** Creates an approval; repeating the same id returns the stored one unchanged. */
-  async request(tenantId: string, payload: Omit<ApprovalRequested, 'version'>) {
+  async request(tenantId: string, payload: ApprovalInsert) {
     const created = await withTransaction(this.pool, this.logger, async (client) => {
       const inserted = await insertApprovals(client, this.options.schema, tenantId, [payload], this.options.name);
       return inserted;
@@ -60,11 +63,13 @@ export class ApprovalService {
   }
 
   /** Creates an approval under a fresh `apr-<uuid v7>` id and returns its view. */
-  async create(tenantId: string, input: NewApproval, requestedBy: string) {
+  async create(tenantId: string, input: NewApproval, requester: { role: string; keyId: string }) {
+    assertValidPath(input.path);
     const { expiresInSeconds, ...fields } = input;
+    const requestedBy = `${requester.role}:${requester.keyId}`;
     const approvalId = `apr-${uuidv7()}`;
     const expiresAt = new Date(Date.now() + expiresInSeconds * 1000).toISOString();
-    await this.request(tenantId, { ...fields, approvalId, requestedBy, expiresAt });
+    await this.request(tenantId, { ...fields, approvalId, requestedBy, expiresAt, requesterKeyId: requester.keyId });
     return this.get(tenantId, approvalId);
   }
 
@@ -93,6 +98,7 @@ export class ApprovalService {
     const result = await withTransaction(this.pool, this.logger, async (client) => {
       const now = new Date();
       const approval = assertDecidable(await this.load(client, tenantId, approvalId, true), approvalId, now);
+      assertNotRequester(approval, approver);
       assertApprover(approval, approver.role);
       const who = approver.name ?? `${approver.role}:${approver.keyId}`;
       const vote = await client.query(
@@ -115,6 +121,7 @@ export class ApprovalService {
     const result = await withTransaction(this.pool, this.logger, async (client) => {
       const now = new Date();
       const approval = assertDecidable(await this.load(client, tenantId, approvalId, true), approvalId, now);
+      assertNotRequester(approval, approver);
       assertApprover(approval, approver.role);
       const who = approver.name ?? `${approver.role}:${approver.keyId}`;
       return this.transition(client, approval, 'denied', who, reason, this.event(approval, ApprovalDeniedV1.type, { deniedBy: who, reason }), now);
@@ -204,18 +211,18 @@ export async function insertApprovals(
   client: PoolClient,
   schema: string,
   tenantId: string,
-  requests: Array<Omit<ApprovalRequested, 'version'>>,
+  requests: ApprovalInsert[],
   producer: string,
 ): Promise<string[]> {
   if (requests.length === 0) return [];
   const s = ident(schema);
   const { rows } = await client.query<{ approval_id: string }>(
     `INSERT INTO ${s}.approvals (tenant_id, approval_id, state, version, decision_id, trace_id, span_id, scope, path,
-                                 context_snapshot, reasons, requested_by, requested_at, expires_at)
+                                 context_snapshot, reasons, requested_by, requested_at, expires_at, requested_by_key_id)
      SELECT $1, t.id, 'pending', 1, t.decision, t.trace, t.span, t.scope, t.path, t.snapshot,
-            ARRAY(SELECT jsonb_array_elements_text(t.reasons)), t.requested_by, now(), t.expires
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[], $11::timestamptz[])
-            AS t(id, decision, trace, span, scope, path, snapshot, reasons, requested_by, expires)
+            ARRAY(SELECT jsonb_array_elements_text(t.reasons)), t.requested_by, now(), t.expires, t.key_id
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::jsonb[], $9::jsonb[], $10::text[], $11::timestamptz[], $12::text[])
+            AS t(id, decision, trace, span, scope, path, snapshot, reasons, requested_by, expires, key_id)
      ON CONFLICT (tenant_id, approval_id) DO NOTHING
      RETURNING approval_id`,
     [
@@ -230,6 +237,7 @@ export async function insertApprovals(
       requests.map((r) => JSON.stringify(r.reasons)),
       requests.map((r) => r.requestedBy),
       requests.map((r) => r.expiresAt),
+      requests.map((r) => r.requesterKeyId ?? null),
     ],
   );
   const created = new Set(rows.map((r) => r.approval_id));
@@ -238,7 +246,7 @@ export async function insertApprovals(
     schema,
     requests
       .filter((r) => created.has(r.approvalId))
-      .map((r) => ({
+      .map(({ requesterKeyId: _keyId, ...r }) => ({
         aggregateId: r.approvalId,
         version: 1,
         envelope: createEnvelope({

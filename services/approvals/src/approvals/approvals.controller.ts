@@ -40,7 +40,7 @@ export class ApprovalsController {
 
   @Post()
   request(@CurrentPrincipal() principal: Principal, @Body() body: RequestApprovalBody) {
-    return this.approvals.create(principal.tenantId, body, `${principal.role}:${principal.keyId}`);
+    return this.approvals.create(principal.tenantId, body, principal);
   }
 
   @Get()

@@ -28,7 +28,7 @@ export class ApprovalsGrpcController {
   @GrpcMethod('ApprovalService', 'CreateApproval')
   create(request: CreateApprovalMessage, metadata: Metadata) {
     return this.run('CreateApproval', metadata, (principal) =>
-      this.approvals.create(principal.tenantId, toRequestBody(request), `${principal.role}:${principal.keyId}`),
+      this.approvals.create(principal.tenantId, toRequestBody(request), principal),
     );
   }
 

@@ -65,4 +65,8 @@ export const migrations = [
       `CREATE INDEX outbox_unpublished ON ${s}.outbox (seq) WHERE published_at IS NULL`,
     ];
   }),
+  sqlMigration('ApprovalRequesterKey1765500000000', (schema) => [
+    // The API key that requested the approval, so that key can never decide it; null for approvals created from decisions.
+    `ALTER TABLE ${ident(schema)}.approvals ADD COLUMN requested_by_key_id text`,
+  ]),
 ];

@@ -18,6 +18,7 @@ import {
   EngineRequestError,
   EntityJson,
   EntityUid,
+  grantPathSatisfies,
   resolveOutcome,
   ResolvedOutcome,
   runRuntimeChecks,
@@ -194,8 +195,12 @@ export class DecisionPoint implements BeforeApplicationShutdown {
           for (const w of windows) validUntil = Math.min(validUntil, w.endsAt.getTime());
           return windows;
         },
-        findGrant: async () => {
-          const grant = await this.exemptions.findGrant(tenantId, grantScopeKey(scope));
+        findGrant: async (required) => {
+          const grants = await this.exemptions.findGrants(tenantId, grantScopeKey(scope));
+          const grant = grants.find((g) => grantPathSatisfies(g.path, required));
+          for (const weaker of grants.filter((g) => g !== grant)) {
+            this.logger.warn({ tenantId, approvalId: weaker.approvalId, grantPath: weaker.path, required }, 'grant ignored: its approval path is weaker than the policy gates');
+          }
           if (grant) validUntil = Math.min(validUntil, grant.expiresAt.getTime());
           return grant?.approvalId;
         },

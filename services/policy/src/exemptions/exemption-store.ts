@@ -1,6 +1,12 @@
-import { EntityUid, OpenWindow } from '@estate/policy-engine';
+import { EntityUid, GrantPath, OpenWindow } from '@estate/policy-engine';
 import { ident } from '@estate/projection';
 import type { Pool } from 'pg';
+
+export interface StoredGrant {
+  approvalId: string;
+  expiresAt: Date;
+  path: GrantPath;
+}
 
 export interface WindowQuery {
   tenantId: string;
@@ -38,13 +44,20 @@ export class ExemptionStore {
     return rows.map((r) => ({ windowId: r.window_id, policyIds: r.policy_ids, endsAt: r.ends_at }));
   }
 
-  async findGrant(tenantId: string, scopeKey: string): Promise<{ approvalId: string; expiresAt: Date } | undefined> {
-    const { rows } = await this.pool.query<{ approval_id: string; grant_expires_at: Date }>(
-      `SELECT approval_id, grant_expires_at FROM ${this.s}.approval_grants
-        WHERE tenant_id = $1 AND scope_key = $2 AND grant_expires_at > now()
-        ORDER BY granted_at DESC LIMIT 1`,
+  /**
+   * Unexpired grants for the scope, newest first, with the path each was
+   * requested under. A grant whose `approval.requested` event has not been
+   * projected is left out, because its approvers cannot be checked.
+   */
+  async findGrants(tenantId: string, scopeKey: string): Promise<StoredGrant[]> {
+    const { rows } = await this.pool.query<{ approval_id: string; grant_expires_at: Date; roles: string[]; teams: string[]; required: number }>(
+      `SELECT g.approval_id, g.grant_expires_at, p.roles, p.teams, p.required
+         FROM ${this.s}.approval_grants g
+         JOIN ${this.s}.approval_paths p ON p.tenant_id = g.tenant_id AND p.approval_id = g.approval_id
+        WHERE g.tenant_id = $1 AND g.scope_key = $2 AND g.grant_expires_at > now()
+        ORDER BY g.granted_at DESC LIMIT 20`,
       [tenantId, scopeKey],
     );
-    return rows[0] ? { approvalId: rows[0].approval_id, expiresAt: rows[0].grant_expires_at } : undefined;
+    return rows.map((r) => ({ approvalId: r.approval_id, expiresAt: r.grant_expires_at, path: { roles: r.roles, teams: r.teams, required: r.required } }));
   }
 }

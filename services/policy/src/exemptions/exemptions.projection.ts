@@ -1,6 +1,8 @@
 import {
   ApprovalGranted,
   ApprovalGrantedV1,
+  ApprovalRequested,
+  ApprovalRequestedV1,
   ApprovalScope,
   EventEnvelope,
   ExceptionWindowClosed,
@@ -34,8 +36,8 @@ export function grantScopeKey(scope: ApprovalScope): string {
 export class ExemptionsProjection implements Projection {
   readonly name = 'exemptions';
   readonly topics = [Topics.approvalEvents];
-  readonly handles = [ApprovalGrantedV1.type, ExceptionWindowOpenedV1.type, ExceptionWindowClosedV1.type, ExceptionWindowExpiredV1.type];
-  readonly tables = [{ name: 'approval_grants' }, { name: 'exception_windows' }];
+  readonly handles = [ApprovalRequestedV1.type, ApprovalGrantedV1.type, ExceptionWindowOpenedV1.type, ExceptionWindowClosedV1.type, ExceptionWindowExpiredV1.type];
+  readonly tables = [{ name: 'approval_paths' }, { name: 'approval_grants' }, { name: 'exception_windows' }];
   private readonly epochs = new Map<string, number>();
 
   epoch(tenantId: string): number {
@@ -45,6 +47,23 @@ export class ExemptionsProjection implements Projection {
   async apply(events: EventEnvelope[], { client, schema }: ProjectionContext): Promise<void> {
     const s = ident(schema);
     const of = <P>(type: string) => events.filter((e) => e.type === type) as Array<EventEnvelope<P>>;
+
+    const requested = of<ApprovalRequested>(ApprovalRequestedV1.type);
+    if (requested.length > 0) {
+      await client.query(
+        `INSERT INTO ${s}.approval_paths (tenant_id, approval_id, roles, teams, required)
+         SELECT t.tenant, t.approval, ARRAY(SELECT jsonb_array_elements_text(t.roles)), ARRAY(SELECT jsonb_array_elements_text(t.teams)), t.required
+           FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::int[]) AS t(tenant, approval, roles, teams, required)
+         ON CONFLICT (tenant_id, approval_id) DO NOTHING`,
+        [
+          requested.map((e) => e.tenantId),
+          requested.map((e) => e.payload.approvalId),
+          requested.map((e) => JSON.stringify(e.payload.path.roles)),
+          requested.map((e) => JSON.stringify(e.payload.path.teams ?? [])),
+          requested.map((e) => e.payload.path.required),
+        ],
+      );
+    }
 
     const grants = of<ApprovalGranted>(ApprovalGrantedV1.type);
     if (grants.length > 0) {
@@ -113,6 +132,8 @@ export class ExemptionsProjection implements Projection {
       );
     }
 
-    for (const tenantId of new Set(events.map((e) => e.tenantId))) this.epochs.set(tenantId, this.epoch(tenantId) + 1);
+    // A requested approval changes no decision until it is granted, so it leaves cached decisions valid.
+    const changing = events.filter((e) => e.type !== ApprovalRequestedV1.type);
+    for (const tenantId of new Set(changing.map((e) => e.tenantId))) this.epochs.set(tenantId, this.epoch(tenantId) + 1);
   }
 }

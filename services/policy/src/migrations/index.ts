@@ -116,4 +116,18 @@ export const migrations = [
          PRIMARY KEY (tenant_id, budget_id))`,
     ];
   }),
+  sqlMigration('ApprovalPaths1765500000000', (schema) => {
+    const s = ident(schema);
+    return [
+      // The path each approval was requested under, from approval.requested; a grant is honoured only when
+      // its path is as strict as the gates it would lift, and a grant without a known path never is.
+      `CREATE TABLE ${s}.approval_paths (
+         tenant_id text NOT NULL,
+         approval_id text NOT NULL,
+         roles text[] NOT NULL,
+         teams text[] NOT NULL,
+         required integer NOT NULL,
+         PRIMARY KEY (tenant_id, approval_id))`,
+    ];
+  }),
 ];
