@@ -6,6 +6,7 @@ export interface WorkflowFigures {
   workflow: string;
   /** The owning team registered in the inventory for the workflow asset of this name, or null. */
   owner: string | null;
+  /** Requests: traces whose root carries this workflow, not model calls (the cost ledger counts those). */
   calls: number;
   errors: number;
   /** errors / calls, 0 when there were no calls. */

@@ -76,7 +76,7 @@ export const SCORECARD_LABELS: Readonly<Record<ScorecardMeasure, string>> = {
   ownershipCoverage: 'Registered assets with an owner',
   classificationCoverage: 'Registered assets with a data classification',
   policyContextCoverage: 'Workflows whose traces all carry policy context',
-  attributableSpend: 'Spend attributable to a workflow (USD)',
+  attributableSpend: 'Spend attributable to a workflow',
   exceptionsWithOwnerAndEnd: 'Exception windows with an owner and an end',
   reviewsOnCadence: 'Governance areas reviewed on cadence',
 };

@@ -73,6 +73,25 @@ describe('Markdown export', () => {
   });
 });
 
+describe('report labels', () => {
+  it('shows attributable spend in USD', () => {
+    const doc = document();
+    doc.scorecard.measures.attributableSpend = coverage(3649, 8158);
+    expect(reportToMarkdown(doc)).toContain('| Spend attributable to a workflow | 44.7% (0.003649 of 0.008158 USD) |');
+  });
+
+  it('names the request column for traces', () => {
+    const markdown = reportToMarkdown(document());
+    expect(markdown).toContain('| Workflow | Owner | Requests (traces) |');
+    expect(markdown).toContain('20 requests (traces)');
+  });
+
+  it('draws small cost axes with significant digits', () => {
+    expect(lineChart('t', [{ label: 'd1', value: 0.003649 }], 'USD')).toContain('0.00365 USD');
+    expect(lineChart('t', [{ label: 'd1', value: 12 }], 'USD')).toContain('12.00 USD');
+  });
+});
+
 describe('all-time report', () => {
   it('states there is no earlier period', () => {
     const doc = document({ previousPeriod: null, period: { from: '1970-01-01T00:00:00.000Z', to: '2026-12-01T00:00:00.000Z' } });

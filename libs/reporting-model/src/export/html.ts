@@ -1,6 +1,6 @@
 import { activityLines } from '../activity';
 import { LeadershipReport, ReportDocument, SCORECARD_LABELS, SCORECARD_MEASURES, Scorecard } from '../report';
-import { coverageText, ms, NO_EARLIER_PERIOD, percent, usd } from './format';
+import { ms, NO_EARLIER_PERIOD, percent, scorecardValue, usd } from './format';
 import { barChart, escapeXml, lineChart } from './svg';
 
 // Print rules keep tables and charts whole on a page and drop screen-only colour fills.
@@ -62,7 +62,7 @@ function sections(r: LeadershipReport): string {
     `<h2>Budgets at risk</h2>${table(['Budget', 'State', 'Spent', 'Hard limit', 'Threshold'], r.budgetsAtRisk.map((b) => [b.name, b.state, b.spent && usd(b.spent), b.hardLimit && usd(b.hardLimit), b.thresholdPercent === null ? null : `${b.thresholdPercent}%`]))}`,
     `<h2>Paths to sensitive data without an approval gate</h2>${table(['Workflow', 'Path', 'Classification'], r.ungatedReachPaths.map((p) => [p.workflow, p.path.join(' → '), p.classification]))}`,
     `<h2>Workflows</h2>${table(
-      ['Workflow', 'Owner', 'Calls', 'Error rate', 'p95', 'Tokens', 'Cost', 'Allow', 'Deny', 'Approval', 'Waiting'],
+      ['Workflow', 'Owner', 'Requests (traces)', 'Error rate', 'p95', 'Tokens', 'Cost', 'Allow', 'Deny', 'Approval', 'Waiting'],
       r.workflows.map((f) => [f.workflow, f.owner, f.calls, percent(f.calls ? f.errorRate : null), ms(f.latencyMs.p95), f.tokens, usd(f.cost), f.decisions.allow, f.decisions.deny, f.decisions.requireApproval, f.approvals.waiting]),
       [2, 3, 4, 5, 6, 7, 8, 9, 10],
     )}`,
@@ -73,14 +73,14 @@ function sections(r: LeadershipReport): string {
 export function reportToHtml(doc: ReportDocument): string {
   const { leadership: r, scorecard: s } = doc;
   const title = `AI estate report: ${r.tenantId}`;
-  const scorecard = table(['Measure', 'Value'], SCORECARD_MEASURES.map((m) => [SCORECARD_LABELS[m], coverageText(s.measures[m])]));
+  const scorecard = table(['Measure', 'Value'], SCORECARD_MEASURES.map((m) => [SCORECARD_LABELS[m], scorecardValue(s, m)]));
   const reviews = table(['Area', 'Last review', 'Due', 'On cadence'], s.reviews.map((x) => [x.area, x.lastReviewedAt, x.dueAt, x.onCadence ? 'yes' : 'no']));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escapeXml(title)}</h1>
 <p class="muted">Period ${escapeXml(r.period.from)} – ${escapeXml(r.period.to)}; generated ${escapeXml(r.generatedAt)}.</p>
-<p>${r.totals.calls} calls (error rate ${escapeXml(percent(r.totals.calls ? r.totals.errors / r.totals.calls : null))}), ${r.totals.tokens} tokens, ${escapeXml(usd(r.totals.cost))} (${r.totals.unpricedCalls} unpriced calls).</p>
+<p>${r.totals.calls} requests (traces) (error rate ${escapeXml(percent(r.totals.calls ? r.totals.errors / r.totals.calls : null))}), ${r.totals.tokens} tokens, ${escapeXml(usd(r.totals.cost))} (${r.totals.unpricedCalls} unpriced calls).</p>
 <h2>Activity</h2>${table(['Measure', 'Value'], activityLines(r.activity))}
 ${charts(r, s)}
 ${sections(r)}

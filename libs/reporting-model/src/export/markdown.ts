@@ -1,6 +1,6 @@
 import { activityLines } from '../activity';
 import { LeadershipReport, ReportDocument, SCORECARD_LABELS, SCORECARD_MEASURES } from '../report';
-import { coverageText, ms, NO_EARLIER_PERIOD, percent, usd } from './format';
+import { ms, NO_EARLIER_PERIOD, percent, scorecardValue, usd } from './format';
 
 /** Escapes the characters that would break a Markdown table cell. */
 export function mdCell(value: unknown): string {
@@ -27,7 +27,7 @@ function changesSection(r: LeadershipReport): string {
 
 function leadershipSections(r: LeadershipReport): string[] {
   return [
-    `## Totals\n\n${r.totals.calls} calls (error rate ${percent(r.totals.calls ? r.totals.errors / r.totals.calls : null)}), ${r.totals.tokens} tokens, ${usd(r.totals.cost)} (${r.totals.unpricedCalls} unpriced calls).\n`,
+    `## Totals\n\n${r.totals.calls} requests (traces) (error rate ${percent(r.totals.calls ? r.totals.errors / r.totals.calls : null)}), ${r.totals.tokens} tokens, ${usd(r.totals.cost)} (${r.totals.unpricedCalls} unpriced calls).\n`,
     `## Activity\n\n${table(['Measure', 'Value'], activityLines(r.activity))}`,
     `## Riskiest workflows\n\n${table(['Workflow', 'Score', 'Because'], r.riskiest.map((x) => [x.workflow, x.score, x.because.join('; ')]))}`,
     `## Costliest workflows\n\n${table(['Workflow', 'Cost', 'Tokens'], r.costliest.map((x) => [x.workflow, usd(x.cost), x.tokens]))}`,
@@ -37,7 +37,7 @@ function leadershipSections(r: LeadershipReport): string[] {
     `## Budgets at risk\n\n${table(['Budget', 'State', 'Spent', 'Soft limit', 'Hard limit', 'Threshold'], r.budgetsAtRisk.map((b) => [b.name, b.state, b.spent && usd(b.spent), b.softLimit && usd(b.softLimit), b.hardLimit && usd(b.hardLimit), b.thresholdPercent === null ? null : `${b.thresholdPercent}%`]))}`,
     `## Paths to sensitive data without an approval gate\n\n${table(['Workflow', 'Path', 'Classification'], r.ungatedReachPaths.map((p) => [p.workflow, p.path.join(' → '), p.classification]))}`,
     `## Workflows\n\n${table(
-      ['Workflow', 'Owner', 'Calls', 'Error rate', 'p95', 'Tokens', 'Cost', 'Allow/deny/approval', 'Approvals waiting', 'Open exceptions'],
+      ['Workflow', 'Owner', 'Requests (traces)', 'Error rate', 'p95', 'Tokens', 'Cost', 'Allow/deny/approval', 'Approvals waiting', 'Open exceptions'],
       r.workflows.map((f) => [
         f.workflow, f.owner, f.calls, percent(f.calls ? f.errorRate : null), ms(f.latencyMs.p95), f.tokens, usd(f.cost),
         `${f.decisions.allow}/${f.decisions.deny}/${f.decisions.requireApproval}`, f.approvals.waiting, f.openExceptionWindows,
@@ -49,7 +49,7 @@ function leadershipSections(r: LeadershipReport): string[] {
 /** Renders the leadership report and the scorecard as one Markdown document. */
 export function reportToMarkdown(doc: ReportDocument): string {
   const { leadership: r, scorecard: s } = doc;
-  const measures = table(['Measure', 'Value'], SCORECARD_MEASURES.map((m) => [SCORECARD_LABELS[m], coverageText(s.measures[m])]));
+  const measures = table(['Measure', 'Value'], SCORECARD_MEASURES.map((m) => [SCORECARD_LABELS[m], scorecardValue(s, m)]));
   const reviews = table(['Area', 'Last review', 'Due', 'On cadence'], s.reviews.map((x) => [x.area, x.lastReviewedAt, x.dueAt, x.onCadence ? 'yes' : 'no']));
   return [
     `# AI estate report: ${r.tenantId}\n\nPeriod ${r.period.from} – ${r.period.to}, generated ${r.generatedAt}.\n`,

@@ -33,6 +33,11 @@ export function barChart(title: string, data: BarDatum[], max?: number): string 
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeXml(title)}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}"><title>${escapeXml(title)}</title><text x="0" y="16" class="chart-title">${escapeXml(title)}</text>${bars.join('')}${empty}</svg>`;
 }
 
+/** Formats the axis maximum with three significant digits below 1, so small spend does not read as 0.00. */
+export function axisValue(value: number): string {
+  return value >= 1 || value === 0 ? value.toFixed(2) : value.toPrecision(3);
+}
+
 /** A line chart over evenly spaced points (such as days) as standalone SVG. */
 export function lineChart(title: string, points: Array<{ label: string; value: number }>, unit: string): string {
   const height = 220;
@@ -48,7 +53,7 @@ export function lineChart(title: string, points: Array<{ label: string; value: n
   const labels = ends
     .map((i) => `<text x="${x(i).toFixed(1)}" y="${height - 20}" text-anchor="middle">${escapeXml(points[i].label)}</text>`)
     .join('');
-  const axis = `<line x1="${left}" y1="${30 + plotHeight}" x2="${left + plotWidth}" y2="${30 + plotHeight}" class="axis"/><text x="${left - 6}" y="36" text-anchor="end">${escapeXml(`${top.toFixed(2)} ${unit}`)}</text><text x="${left - 6}" y="${30 + plotHeight}" text-anchor="end">0</text>`;
+  const axis = `<line x1="${left}" y1="${30 + plotHeight}" x2="${left + plotWidth}" y2="${30 + plotHeight}" class="axis"/><text x="${left - 6}" y="36" text-anchor="end">${escapeXml(`${axisValue(top)} ${unit}`)}</text><text x="${left - 6}" y="${30 + plotHeight}" text-anchor="end">0</text>`;
   const body = points.length === 0 ? `<text x="${left}" y="80">No data in this period</text>` : `<path d="${path}" class="line"/>${dots}${labels}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeXml(title)}" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}"><title>${escapeXml(title)}</title><text x="0" y="16" class="chart-title">${escapeXml(title)}</text>${axis}${body}</svg>`;
 }
