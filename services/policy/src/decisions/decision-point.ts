@@ -133,7 +133,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     const principalAttrs = attrsOf(slice.entities, principal);
     const resourceAttrs = attrsOf(slice.entities, resource);
     const ctx = request.context;
-    const policyClass = ctx.policyClass ?? (principalAttrs.policyClass as string | undefined) ?? 'unclassified';
+    const { policyClass, classNotes } = policyClassOf(principalAttrs.policyClass as string | undefined, ctx.policyClass);
     const cachedBudgetState = budgetStateFor(await this.budgets.states(tenantId), {
       agent: principal.type === 'Agent' ? principal.id : undefined,
       environment: ctx.environment,
@@ -171,7 +171,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     const cacheKey = createHash('sha256')
       .update(canonicalize({
         tenantId, bundle: bundle.version, principal, actionId, resource, cedarContext, argumentsHash,
-        toolDefinitionHash: ctx.toolDefinitionHash ?? '', verdicts: checks.verdicts, notes: checks.notes,
+        toolDefinitionHash: ctx.toolDefinitionHash ?? '', verdicts: checks.verdicts, notes: [...checks.notes, ...classNotes],
         entities: slice.versions, epoch: this.projection?.epoch(tenantId) ?? 0,
       }) ?? '')
       .digest('hex');
@@ -217,7 +217,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       outcome: resolved.outcome,
       bundleVersion: bundle.version,
       determiningPolicies: resolved.determining,
-      reasons: [...resolved.reasons, ...checks.notes],
+      reasons: [...resolved.reasons, ...checks.notes, ...classNotes],
       obligations: obligationsFor(resolved, checks),
       exceptionWindowIds: resolved.exceptionWindowIds,
       grantApprovalId: resolved.grantApprovalId,
@@ -262,6 +262,21 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       payload,
     });
   }
+}
+
+/**
+ * Picks the policy class that judges the principal. The registered class
+ * (inventory or PUT /v1/entities) always wins, so a caller cannot choose a
+ * laxer rule set; the caller's value only fills in when none is registered,
+ * and a conflicting one is noted in the decision's reasons.
+ */
+function policyClassOf(registered: string | undefined, stated: string | undefined): { policyClass: string; classNotes: string[] } {
+  if (registered === undefined) return { policyClass: stated ?? 'unclassified', classNotes: [] };
+  if (stated === undefined || stated === registered) return { policyClass: registered, classNotes: [] };
+  return {
+    policyClass: registered,
+    classNotes: [`context.policyClass "${stated}" ignored: the principal is registered as "${registered}"`],
+  };
 }
 
 function withoutSpec(decision: CachedDecision): Omit<CachedDecision, 'approvalSpec'> {

@@ -30,7 +30,7 @@ export class EntityDto {
 export class DecisionContextDto {
   /** Where the request runs: dev, staging, prod, ... */
   @IsString() @IsNotEmpty() @MaxLength(64) environment!: string;
-  /** sandbox, internal, customer-facing or regulated; defaults to the principal's registered class. */
+  /** sandbox, internal, customer-facing or regulated; used only when the principal has no registered class. */
   @IsOptional() @IsString() @MaxLength(64) policyClass?: string;
   /** The agent's tool scope, used when the inventory has none for it. */
   @IsOptional() @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) toolScope?: string[];

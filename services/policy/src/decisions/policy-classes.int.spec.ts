@@ -28,7 +28,7 @@ describe('decision point with the default bundle', () => {
   const decide = async (body: object) => {
     const response = await call('/v1/decisions', body);
     expect(response.status).toBe(200);
-    return (await response.json()) as { decisionId: string; outcome: string; determiningPolicies: string[]; obligations: Array<{ type: string; kinds: string[] }>; bundleVersion: string };
+    return (await response.json()) as { decisionId: string; outcome: string; determiningPolicies: string[]; reasons: string[]; obligations: Array<{ type: string; kinds: string[] }>; bundleVersion: string };
   };
 
   beforeAll(async () => {
@@ -71,6 +71,22 @@ describe('decision point with the default bundle', () => {
     const prod = await decide({ ...base, context: { environment: 'prod', policyClass: 'sandbox' } });
     expect(prod.outcome).toBe('deny');
     expect(prod.determiningPolicies).toContain('sandbox.forbid-prod');
+  });
+
+  it('registered class wins over the caller', async () => {
+    const write = { principal: { type: 'Agent', id: 'analyst' }, action: 'write_dataset', resource: { type: 'Dataset', id: 'orders' } };
+    const claimed = await decide({ ...write, context: { environment: 'prod', policyClass: 'sandbox' } });
+    expect(claimed.determiningPolicies).not.toContain('sandbox.forbid-prod');
+    expect(claimed.determiningPolicies).toContain('internal.approve-prod-writes');
+    expect(claimed.reasons).toContain('context.policyClass "sandbox" ignored: the principal is registered as "internal"');
+
+    const unstated = await decide({ ...write, context: { environment: 'prod' } });
+    expect(unstated.determiningPolicies).toContain('internal.approve-prod-writes');
+    expect(unstated.reasons.some((r) => r.includes('ignored'))).toBe(false);
+
+    // With no registered class the caller's value still applies.
+    const unregistered = await decide({ principal: { type: 'Agent', id: 'toy' }, action: 'invoke_tool', resource: { type: 'Tool', id: 'search_docs' }, context: { environment: 'prod', policyClass: 'sandbox' } });
+    expect(unregistered.determiningPolicies).toContain('sandbox.forbid-prod');
   });
 
   it('internal calls tools in scope and needs approval for prod writes', async () => {
