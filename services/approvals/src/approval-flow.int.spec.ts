@@ -54,8 +54,10 @@ describe('approvals and exception windows with the decision point', () => {
     ]);
     keys = await issueTestKeys(bus, tenantId, ['ai-engineering', 'security', 'governance', 'admin']);
     approvalEvents = await collectTenantEvents(bus, Topics.approvalEvents, tenantId);
-    for (const service of [policyService, approvals]) {
-      await waitFor('keys accepted', () => call(service, '/v1/approvals', keys.security.key, undefined, 'GET'), (r) => r.status !== 401);
+    // Each service accepts the keys once its own access projection has applied them.
+    const readable: Array<[RunningService, string]> = [[policyService, '/v1/policy-bundles/active'], [approvals, '/v1/approvals']];
+    for (const [service, path] of readable) {
+      await waitFor('keys accepted', () => call(service, path, keys.security.key, undefined, 'GET'), (r) => r.status !== 401);
     }
     const registered = await call(policyService, '/v1/entities', keys.security.key, {
       entities: [
