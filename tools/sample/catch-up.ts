@@ -6,11 +6,12 @@ import { LoadStepError, pollUntil, ServiceClient } from './http';
 
 /**
  * The report period: the whole history (the reporting service's `all=true`)
- * up to an hour from now, because the sample exports date from 2018 to 2026
- * and decisions made moments ago must fall inside it too.
+ * up to `now`, which the run takes after the controls step so every decision
+ * it made falls inside the half-open period. A later end would claim the
+ * report covers time that had not happened when it was generated.
  */
 export function reportPeriod(now = new Date()): { from: string; to: string; all: true } {
-  return { from: new Date(0).toISOString(), to: new Date(now.getTime() + 3_600_000).toISOString(), all: true };
+  return { from: new Date(0).toISOString(), to: now.toISOString(), all: true };
 }
 
 export interface PricedUsage {
