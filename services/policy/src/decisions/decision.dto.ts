@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsNotEmpty,
   IsObject,
@@ -48,10 +49,11 @@ export class DecisionContextDto {
 }
 
 export class DecisionRequestDto {
-  @ValidateNested() @Type(() => EntityRefDto) principal!: EntityRefDto;
+  // @IsDefined: @ValidateNested alone passes a missing object, which then failed deep in the decision point.
+  @IsDefined() @ValidateNested() @Type(() => EntityRefDto) principal!: EntityRefDto;
   @IsIn(BASE_ACTIONS) action!: BaseAction;
-  @ValidateNested() @Type(() => EntityRefDto) resource!: EntityRefDto;
-  @ValidateNested() @Type(() => DecisionContextDto) context!: DecisionContextDto;
+  @IsDefined() @ValidateNested() @Type(() => EntityRefDto) resource!: EntityRefDto;
+  @IsDefined() @ValidateNested() @Type(() => DecisionContextDto) context!: DecisionContextDto;
   /** Entities for this request only, laid over the cached ones. */
   @IsOptional() @IsArray() @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => EntityDto) entities?: EntityDto[];
 }

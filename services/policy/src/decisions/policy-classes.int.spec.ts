@@ -89,6 +89,13 @@ describe('decision point with the default bundle', () => {
     expect(unregistered.determiningPolicies).toContain('sandbox.forbid-prod');
   });
 
+  it('rejects missing request fields at once', async () => {
+    const response = await call('/v1/decisions', { action: 'invoke_tool' });
+    expect(response.status).toBe(400);
+    const body = JSON.stringify(await response.json());
+    for (const field of ['principal', 'resource', 'context']) expect(body).toContain(field);
+  });
+
   it('internal calls tools in scope and needs approval for prod writes', async () => {
     const inScope = await decide({ principal: { type: 'Agent', id: 'analyst' }, action: 'invoke_tool', resource: { type: 'Tool', id: 'search_docs' }, context: { environment: 'prod' } });
     expect(inScope.outcome).toBe('allow');
