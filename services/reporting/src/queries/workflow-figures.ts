@@ -68,9 +68,11 @@ export async function workflowFigures(pool: Pool, schema: string, w: Window): Pr
      LEFT JOIN traces tr USING (workflow) LEFT JOIN costs c USING (workflow) LEFT JOIN decisions d USING (workflow)
      LEFT JOIN approvals a USING (workflow) LEFT JOIN exceptions x USING (workflow) LEFT JOIN signals g USING (workflow)
      LEFT JOIN LATERAL (
+       -- Traces often name the agent where no workflow attribute is set, so a registered agent of
+       -- that name gives the owner when no workflow does.
        SELECT owner_team FROM ${s}.inventory_assets i
-       WHERE i.tenant_id = $1 AND i.kind = 'workflow' AND i.name = n.workflow AND i.lifecycle <> 'retired'
-       ORDER BY i.owner_team IS NULL, i.asset_id LIMIT 1) owner ON true
+       WHERE i.tenant_id = $1 AND i.kind IN ('workflow', 'agent') AND i.name = n.workflow AND i.lifecycle <> 'retired'
+       ORDER BY i.kind <> 'workflow', i.owner_team IS NULL, i.asset_id LIMIT 1) owner ON true
      ORDER BY n.workflow`,
     [w.tenantId, w.from, w.to, NO_WORKFLOW],
   );
