@@ -46,7 +46,7 @@ export class ErrorFilter implements ExceptionFilter {
       return [statusCode, { code: STATUS_CODES[statusCode] ?? 'invalid_request', message: (exception as Error).message, retryable: false }];
     }
     this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'unhandled error');
-    // Retrying the same request would most likely hit the same fault, so the body says it cannot help.
+    // Retrying the same request would most likely hit the same fault, so `retryable` is false.
     return [500, { code: 'internal', message: `internal error; report request id ${request.id}, which the service log records with the cause`, retryable: false }];
   }
 }

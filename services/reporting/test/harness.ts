@@ -1,7 +1,7 @@
 import { createEnvelope, encodeEvent, EventEnvelope, Role, TOPIC_SPECS, Topics } from '@estate/contracts';
 import { EventPublisher, KafkaBus } from '@estate/kafka';
 import { createLogger } from '@estate/telemetry';
-import { Projection, storeNextOffset } from '@estate/projection';
+import { lockNextOffset, Projection, storeNextOffset } from '@estate/projection';
 import { CommonConfig, runMigrations, ServiceOptions, startService } from '@estate/service-kit';
 import { freshSchemaName, freshTopic, issueTestKeys, RunningService, TestKey, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
 import { Pool } from 'pg';
@@ -98,6 +98,8 @@ async function startAtSharedTopicEnds(bus: KafkaBus, projections: Projection[], 
     for (const projection of projections) {
       for (const topic of projection.topics.filter((t) => !perRunTopics.includes(t))) {
         for (const { partition, high } of await bus.topicOffsets(topic)) {
+          // The offset row must exist before it can be moved; lockNextOffset creates it at 0.
+          await lockNextOffset(client, schema, projection.name, topic, partition);
           await storeNextOffset(client, schema, projection.name, topic, partition, BigInt(high));
         }
       }
