@@ -23,8 +23,10 @@ const APPROVAL_STATES: Record<string, string> = {
 /**
  * Links policy decisions and approvals to traces by trace and span id, so a
  * trace's control story fills in as those events arrive, before or after
- * the spans themselves. An approval keeps the state of its highest version,
- * so redelivered or reordered approval events leave the same row.
+ * the spans themselves. An approval keeps the state of its highest version
+ * and the trace, span and decision ids of whichever version carried them
+ * (a grant often omits the span id its request named), so redelivered or
+ * reordered approval events leave the same row.
  */
 export class ControlProjection implements Projection {
   readonly name = 'trace-control';
@@ -82,13 +84,20 @@ export class ControlProjection implements Projection {
       });
       await client.query(
         `INSERT INTO ${s}.approvals (tenant_id, approval_id, trace_id, span_id, decision_id, state, version, occurred_at)
-         SELECT DISTINCT ON (tenant_id, approval_id) * FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id text, approval_id text, trace_id text, span_id text,
-           decision_id text, state text, version integer, occurred_at timestamptz)
-         ORDER BY tenant_id, approval_id, version DESC
+         SELECT tenant_id, approval_id,
+                (array_agg(trace_id ORDER BY version DESC) FILTER (WHERE trace_id IS NOT NULL))[1],
+                (array_agg(span_id ORDER BY version DESC) FILTER (WHERE span_id IS NOT NULL))[1],
+                (array_agg(decision_id ORDER BY version DESC) FILTER (WHERE decision_id IS NOT NULL))[1],
+                (array_agg(state ORDER BY version DESC))[1], max(version), (array_agg(occurred_at ORDER BY version DESC))[1]
+           FROM jsonb_to_recordset($1::jsonb) AS r(tenant_id text, approval_id text, trace_id text, span_id text,
+                decision_id text, state text, version integer, occurred_at timestamptz)
+          GROUP BY tenant_id, approval_id
          ON CONFLICT (tenant_id, approval_id) DO UPDATE SET
-           trace_id = coalesce(excluded.trace_id, approvals.trace_id), span_id = coalesce(excluded.span_id, approvals.span_id),
-           decision_id = coalesce(excluded.decision_id, approvals.decision_id), state = excluded.state, version = excluded.version, occurred_at = excluded.occurred_at
-         WHERE excluded.version > approvals.version`,
+           trace_id = coalesce(approvals.trace_id, excluded.trace_id), span_id = coalesce(approvals.span_id, excluded.span_id),
+           decision_id = coalesce(approvals.decision_id, excluded.decision_id),
+           state = CASE WHEN excluded.version > approvals.version THEN excluded.state ELSE approvals.state END,
+           occurred_at = CASE WHEN excluded.version > approvals.version THEN excluded.occurred_at ELSE approvals.occurred_at END,
+           version = greatest(excluded.version, approvals.version)`,
         [JSON.stringify(rows)],
       );
     }
