@@ -65,6 +65,41 @@ export class ServiceClient {
   }
 }
 
+/** A GET path per service that every role but ingest may read; used to see whether a key is known yet. */
+const PROBE_PATHS: Partial<Record<ServiceName, string>> = {
+  inventory: '/v1/assets',
+  policy: '/v1/policy-bundles/active',
+  approvals: '/v1/approvals',
+  traceIngest: '/v1/traces',
+  costLedger: '/v1/budgets',
+  reporting: '/v1/reports/scorecard',
+};
+
+/**
+ * Waits until every service accepts the tenant's admin key. A key issued a
+ * moment ago is unknown to a service until its access projection has
+ * applied the event, so a fresh start answers 401 for a few seconds.
+ */
+export async function waitForKeys(endpoints: Endpoints, keys: RoleKeys, timeoutMs: number): Promise<void> {
+  const key = keys.admin;
+  if (!key) throw new LoadStepError('step "start": the keys file has no admin key; it must hold one key per role');
+  for (const [service, path] of Object.entries(PROBE_PATHS) as Array<[ServiceName, string]>) {
+    await pollUntil(
+      `${service} to accept the API keys`,
+      async () => {
+        try {
+          return (await fetch(`${endpoints[service]}${path}`, { headers: { authorization: `Bearer ${key}` } })).status;
+        } catch {
+          return 0;
+        }
+      },
+      (status) => status !== 401 && status !== 0,
+      timeoutMs,
+      'start',
+    );
+  }
+}
+
 const serviceLogName = (service: ServiceName) =>
   ({ traceIngest: 'trace-ingest', otlpHttp: 'trace-ingest', costLedger: 'cost-ledger' } as Record<string, string>)[service] ?? service;
 

@@ -3,7 +3,7 @@ import { activeBundle, verifyCatalog } from './catalog';
 import { reportPeriod, waitForPricedUsage, waitForReportedDecisions, writeReport } from './catch-up';
 import { callsInTraces, driveControls, registerPolicyEntities } from './controls';
 import { declareAssets, importMcp } from './estate';
-import { Endpoints, RoleKeys, ServiceClient } from './http';
+import { Endpoints, RoleKeys, ServiceClient, waitForKeys } from './http';
 import { readTraceFiles, sendTraces, waitForTraceRecord } from './traces';
 
 export interface SampleLoadOptions {
@@ -39,6 +39,7 @@ export interface SampleLoadSummary {
 /** Runs the six load steps in order; each prints one line, and the first failing call stops the run with a LoadStepError. */
 export async function runSampleLoad(o: SampleLoadOptions): Promise<SampleLoadSummary> {
   const client = new ServiceClient(o.endpoints, o.keys);
+  await waitForKeys(o.endpoints, o.keys, 60_000);
 
   client.step = 'estate';
   const mcp = await importMcp(client, o.sampleDir);

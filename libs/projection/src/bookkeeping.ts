@@ -76,3 +76,12 @@ export async function claimEventIds(client: PoolClient, schema: string, projecti
 export async function releaseEventId(client: PoolClient, schema: string, projection: string, eventId: string): Promise<void> {
   await client.query(`DELETE FROM ${ident(schema)}.projection_applied_events WHERE projection = $1 AND event_id = $2`, [projection, eventId]);
 }
+
+/** Moves a stored offset back, only if it is still past `offset`, so a concurrent batch commit is not undone. */
+export async function resetStoredOffset(client: Pick<PoolClient, 'query'>, schema: string, projection: string, topic: string, partition: number, offset: bigint): Promise<void> {
+  await client.query(
+    `UPDATE ${ident(schema)}.projection_offsets SET next_offset = $4, updated_at = now()
+     WHERE projection = $1 AND topic = $2 AND partition = $3 AND next_offset > $4`,
+    [projection, topic, partition, offset.toString()],
+  );
+}

@@ -10,7 +10,7 @@ import {
 } from '@estate/kafka';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
-import { claimEventIds, lockNextOffset, readStoredOffsets, releaseEventId, storeNextOffset } from './bookkeeping';
+import { claimEventIds, lockNextOffset, readStoredOffsets, releaseEventId, resetStoredOffset, storeNextOffset } from './bookkeeping';
 import { DecodedRecord, firstOccurrences, planBatch, PoisonRecord } from './batch-plan';
 import { projectionMetrics } from './metrics';
 import { Projection } from './projection';
@@ -174,8 +174,17 @@ export class ProjectionRunner {
     for (const [topic, partitions] of Object.entries(assignment)) {
       const offsets = await this.options.bus.topicOffsets(topic);
       for (const partition of partitions) {
-        const low = BigInt(offsets.find((o) => o.partition === partition)?.low ?? '0');
-        const storedOffset = byKey.get(`${topic}:${partition}`) ?? low;
+        const position = offsets.find((o) => o.partition === partition);
+        const low = BigInt(position?.low ?? '0');
+        const high = BigInt(position?.high ?? '0');
+        let storedOffset = byKey.get(`${topic}:${partition}`) ?? low;
+        if (storedOffset > high) {
+          // An offset past the end means the topic was recreated or the database belongs to another
+          // cluster; keeping it would skip every event the topic now holds.
+          this.log.warn({ topic, partition, storedOffset: storedOffset.toString(), high: high.toString() }, 'stored offset is past the end of the topic; reading the partition from its start');
+          await resetStoredOffset(this.options.pool, this.options.schema, this.options.projection.name, topic, partition, low);
+          storedOffset = low;
+        }
         const target = storedOffset > low ? storedOffset : low;
         seek(topic, partition, target.toString());
       }
