@@ -31,14 +31,16 @@ export interface ProjectionRunnerOptions {
 }
 
 /**
- * Runs one projection as a consumer-group member. For each fetched batch it
- * opens one Postgres transaction that (1) locks the partition's stored offset
- * and skips records below it, (2) claims event ids so redelivered events are
- * skipped, (3) applies the new events with set-based statements, (4) sends
- * poison records to the dead-letter topic and waits for Kafka's ack, and
- * (5) stores the next offset, then commits. A crash anywhere before the
- * commit leaves Postgres unchanged and the batch is fetched again; a crash
- * after step 4 can repeat a dead-letter record, never lose one.
+ * Runs one projection as a consumer-group member. Each fetched batch gets one
+ * Postgres transaction with these steps:
+ * 1. lock the partition's stored offset and skip records below it;
+ * 2. claim event ids, so redelivered events are skipped;
+ * 3. apply the new events with set-based statements;
+ * 4. send poison records to the dead-letter topic and wait for Kafka's ack;
+ * 5. store the next offset and commit.
+ * A crash before the commit leaves Postgres unchanged, and the batch is
+ * fetched again. A crash after step 4 can repeat a dead-letter record but
+ * never loses one.
  */
 export class ProjectionRunner {
   private consumer?: ConsumerHandle;
@@ -122,8 +124,8 @@ export class ProjectionRunner {
   }
 
   /**
-   * Applies the whole batch at once; if that fails, applies event by event
-   * under savepoints so one bad event goes to the dead-letter topic and the
+   * Applies the whole batch at once. If that fails, it applies event by event
+   * under savepoints, so one bad event goes to the dead-letter topic and the
    * rest still land.
    */
   private async applyWithIsolation(client: PoolClient, items: DecodedRecord[]): Promise<PoisonRecord[]> {
@@ -180,7 +182,7 @@ export class ProjectionRunner {
         let storedOffset = byKey.get(`${topic}:${partition}`) ?? low;
         if (storedOffset > high) {
           // An offset past the end means the topic was recreated or the database belongs to another
-          // cluster; keeping it would skip every event the topic now holds.
+          // cluster. Keeping it would skip every event the topic now holds.
           this.log.warn({ topic, partition, storedOffset: storedOffset.toString(), high: high.toString() }, 'stored offset is past the end of the topic; reading the partition from its start');
           await resetStoredOffset(this.options.pool, this.options.schema, this.options.projection.name, topic, partition, low);
           storedOffset = low;

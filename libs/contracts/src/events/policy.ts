@@ -16,7 +16,7 @@ import {
 import { defineEvent } from '../registry';
 import { Topics } from '../topics';
 
-/** What the decision point can answer. */
+/** Outcomes the decision point returns. */
 export const DECISION_OUTCOMES = ['allow', 'deny', 'require_approval'] as const;
 export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
@@ -35,7 +35,7 @@ export class Obligation {
   @IsOptional() @IsArray() @IsString({ each: true }) kinds?: string[];
 }
 
-/** Who may approve a require-approval decision and how many distinct approvers must agree. */
+/** Approval path of a require-approval decision: the roles or teams that may approve and how many distinct approvers must agree. */
 export class ApprovalPath {
   @IsArray() @IsString({ each: true }) roles!: string[];
   @IsOptional() @IsArray() @IsString({ each: true }) teams?: string[];
@@ -96,7 +96,7 @@ export const PolicyDecisionRecordedV1 = defineEvent({
   topic: Topics.policyDecisions,
   payload: PolicyDecisionRecorded,
   partitionKey: (p) => p.traceId ?? p.decisionId,
-  description: 'The decision point answered allow, deny or require approval, with the policies, bundle version and masked input.',
+  description: 'The decision point returned allow, deny or require approval, with the policies, bundle version and masked input.',
 });
 
 export class PolicyBundlePublished {

@@ -7,7 +7,7 @@ export interface ToolBindingInput {
   pinnedDefinitionHash?: string;
   /** Definition hash the runtime actually loaded. */
   observedDefinitionHash?: string;
-  /** True when the inventory saw the MCP server announce a definition other than the pinned one and nobody re-pinned it yet. */
+  /** True when the inventory saw the MCP server announce a definition other than the pinned one and the tool has not been pinned again since. */
   definitionDrifted?: boolean;
 }
 

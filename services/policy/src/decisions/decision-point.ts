@@ -267,7 +267,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
 /**
  * Picks the policy class that judges the principal. The registered class
  * (inventory or PUT /v1/entities) always wins, so a caller cannot choose a
- * laxer rule set; the caller's value only fills in when none is registered,
+ * laxer rule set. The caller's value fills in only when none is registered,
  * and a conflicting one is noted in the decision's reasons.
  */
 function policyClassOf(registered: string | undefined, stated: string | undefined): { policyClass: string; classNotes: string[] } {

@@ -67,7 +67,7 @@ export class ReportsController {
   }
 }
 
-/** Renders the report document in one export format; CSV holds the per-workflow table only. */
+/** Renders the report document in one export format. CSV contains the per-workflow table only. */
 export function renderExport(doc: ReportDocument, format: ExportFormat): string {
   if (format === 'json') return JSON.stringify(doc);
   if (format === 'csv') return workflowsToCsv(doc.leadership.workflows);
