@@ -9,11 +9,16 @@
  *    at 70% of the measured rate for INGEST_LATENCY_SECONDS and polls
  *    Postgres for one trace per request, reporting how long after the send
  *    started each trace was queryable (p50, p99, max).
- * INGEST_RECEIVE_ONLY=1 starts the service without the trace projection and
- * skips step 2, which isolates the receivers from the projection's CPU use.
+ * INGEST_LAYOUT chooses how the service runs: `split` (default) runs the
+ * receiver role in this process and the projector role in a child process,
+ * as a deployment that scales intake apart from projection would; `single`
+ * runs the whole service in this process. INGEST_RECEIVE_ONLY=1 runs no
+ * projection at all and skips step 2. INGEST_PROGRESS=1 prints each poll
+ * of step 2 that found traces; INGEST_PROJECTOR_PROFILE_DIR=<dir> writes a
+ * CPU profile of the projector process there.
  * Needs KAFKA_BROKERS and DATABASE_URL. Ends with a BENCH_RESULT line.
  */
-import { execFile } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +30,7 @@ import { KafkaBus } from '@estate/kafka';
 import { ident } from '@estate/projection';
 import { createLogger } from '@estate/telemetry';
 import { dropSchema, freshTopic, issueTestKeys, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
-import { appModule, migrations, traceProjections } from '../services/trace-ingest/src/app.module';
+import { appModule, migrations, projectionsForRole } from '../services/trace-ingest/src/app.module';
 import { OtlpReceivers } from '../services/trace-ingest/src/otlp/otlp-receivers';
 import { DEFAULT_LIMITS, TraceIngestSettings } from '../services/trace-ingest/src/settings';
 import { agentTraceBody } from './ingest-payload';
@@ -37,6 +42,7 @@ const REQUESTS = sizeFromEnv('INGEST_REQUESTS', 400);
 const CONNECTIONS = sizeFromEnv('INGEST_CONNECTIONS', 8);
 const LATENCY_SECONDS = sizeFromEnv('INGEST_LATENCY_SECONDS', 15);
 const RECEIVE_ONLY = process.env.INGEST_RECEIVE_ONLY === '1';
+const LAYOUT = process.env.INGEST_LAYOUT === 'single' ? 'single' : 'split';
 
 async function main(): Promise<void> {
   const infra = testInfrastructure();
@@ -48,10 +54,19 @@ async function main(): Promise<void> {
     otlpGrpcPort: 0,
     limits: DEFAULT_LIMITS,
     redaction: [],
-    topics: { spans: await freshTopic(bus, Topics.spans, 6), observations: await freshTopic(bus, Topics.runtimeObservations, 3), policyDecisions: Topics.policyDecisions, approvalEvents: Topics.approvalEvents },
+    // Fresh topics throughout, so the control projection does not replay decisions other runs left on the shared topics.
+    topics: {
+      spans: await freshTopic(bus, Topics.spans, 6),
+      observations: await freshTopic(bus, Topics.runtimeObservations, 3),
+      policyDecisions: await freshTopic(bus, Topics.policyDecisions, 3),
+      approvalEvents: await freshTopic(bus, Topics.approvalEvents, 3),
+    },
   };
-  const service = await startServiceForTest('trace-ingest', { migrations, projections: RECEIVE_ONLY ? [] : traceProjections(settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings));
+  const role = RECEIVE_ONLY || LAYOUT === 'split' ? 'receiver' : 'all';
+  const service = await startServiceForTest('trace-ingest', { migrations, projections: projectionsForRole(role, settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings, role));
   const schema = service.options.schema;
+  const projector = !RECEIVE_ONLY && LAYOUT === 'split' ? await startProjector(schema, settings.topics) : undefined;
+  process.stdout.write(`layout: ${RECEIVE_ONLY ? 'receiver only' : LAYOUT === 'split' ? 'receiver in this process, projector in a child process' : 'one process'}\n`);
   const url = `http://127.0.0.1:${service.app.get(OtlpReceivers).httpPort}/v1/traces`;
   const tenantId = `bench-${uniqueSuffix()}`;
   const { ingest } = await issueTestKeys(bus, tenantId, ['ingest']);
@@ -78,14 +93,36 @@ async function main(): Promise<void> {
 
     const freshness = await measureFreshness(pool, schema, tenantId, send, throughput.spansPerSecond * 0.7);
     process.stdout.write(`freshness at ${freshness.spansPerSecond.toFixed(0)} spans/s offered (70% load): queryable p50 ${freshness.p50.toFixed(0)} ms, p99 ${freshness.p99.toFixed(0)} ms, max ${freshness.max.toFixed(0)} ms over ${freshness.samples} traces\n`);
-    printBenchResult({ benchmark: 'ingest-throughput', spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS, freshnessP50Ms: Math.round(freshness.p50), freshnessP99Ms: Math.round(freshness.p99), freshnessMaxMs: Math.round(freshness.max), offeredSpansPerSecond: Math.round(freshness.spansPerSecond) });
+    printBenchResult({ benchmark: 'ingest-throughput', layout: LAYOUT, spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS, freshnessP50Ms: Math.round(freshness.p50), freshnessP99Ms: Math.round(freshness.p99), freshnessMaxMs: Math.round(freshness.max), offeredSpansPerSecond: Math.round(freshness.spansPerSecond) });
   } finally {
+    await stopProjector(projector);
     await service.stop();
     await dropSchema(pool, schema);
     await pool.end();
-    await bus.deleteTopics([settings.topics.spans, settings.topics.observations]);
+    await bus.deleteTopics(Object.values(settings.topics));
     await bus.close();
   }
+}
+
+/** Starts the projector role in its own Node process and waits until its projections run. */
+async function startProjector(schema: string, topics: TraceIngestSettings['topics']): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...(process.env.INGEST_PROJECTOR_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.INGEST_PROJECTOR_PROFILE_DIR}`] : []), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-projector.ts'), schema, JSON.stringify(topics)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`projector process exited with ${code} before it was ready`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+  });
+  return child;
+}
+
+async function stopProjector(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function measureThroughput(url: string, headers: Record<string, string>, body: Buffer) {
@@ -119,6 +156,7 @@ async function measureFreshness(pool: Pool, schema: string, tenantId: string, se
       if (pending.length > 0) {
         const result = await pool.query(`SELECT trace_id FROM ${ident(schema)}.traces WHERE tenant_id = $1 AND trace_id = ANY($2)`, [tenantId, pending]);
         const now = performance.now();
+        if (process.env.INGEST_PROGRESS && result.rows.length > 0) process.stdout.write(`t=${((now - started) / 1000).toFixed(1)} pending=${sentAt.size} visible=${result.rows.length}\n`);
         for (const row of result.rows as Array<{ trace_id: string }>) {
           latencies.push(now - sentAt.get(row.trace_id)!);
           sentAt.delete(row.trace_id);

@@ -1,6 +1,6 @@
 import { ContractError } from './errors';
 import { createEnvelope } from './envelope';
-import { decodeEvent, encodeEvent } from './codec';
+import { decodeEvent, encodeEvent, envelopeIsValid, envelopeIssues } from './codec';
 import { ApiKeyCreatedV1, TenantCreatedV1 } from './events/access';
 import { Topics } from './topics';
 
@@ -42,6 +42,34 @@ describe('event codec', () => {
   it('rejects an envelope with missing fields', () => {
     const { eventId: _dropped, ...rest } = tenantCreated();
     expect(codeOf(() => decodeEvent(Buffer.from(JSON.stringify(rest))))).toBe('invalid_envelope');
+  });
+
+  it('checks envelopes with the same verdicts as the EnvelopeShape decorators', () => {
+    const bad: Record<string, unknown[]> = {
+      eventId: [undefined, null, '', 'not-a-uuid', 42, '123e4567-e89b-12d3-a456-42661417400'],
+      type: [undefined, null, '', 7],
+      schemaVersion: [undefined, null, 0, -1, 1.5, '1'],
+      tenantId: [undefined, '', {}],
+      occurredAt: [undefined, '', 'yesterday', '2026-13-01T00:00:00Z', 1760000000000],
+      recordedAt: [undefined, '2026-02-30T25:00:00Z', null],
+      producer: [undefined, ''],
+      correlationId: [7, {}],
+      causationId: [false],
+      key: [undefined, '', 3],
+      payload: [undefined, null, [], 'text', 1],
+    };
+    const good: Record<string, unknown[]> = {
+      occurredAt: ['2026-12-04', '2026-12-04T10:00:00.123456789+02:00', '20261204T100000Z'],
+      correlationId: [undefined, null, ''],
+      eventId: ['123E4567-E89B-12D3-A456-426614174000'],
+    };
+    const cases = [tenantCreated(), ...Object.entries({ ...bad }).flatMap(([field, values]) => values.map((v) => ({ ...tenantCreated(), [field]: v })))];
+    cases.push(...Object.entries(good).flatMap(([field, values]) => values.map((v) => ({ ...tenantCreated(), [field]: v }))));
+    cases.push(null as never, [] as never, 'envelope' as never);
+    for (const envelope of cases) {
+      expect({ envelope, valid: envelopeIsValid(envelope) }).toEqual({ envelope, valid: envelopeIssues(envelope).length === 0 });
+    }
+    expect(cases.filter((c) => envelopeIsValid(c)).length).toBeGreaterThan(3);
   });
 
   it('rejects unknown types and versions', () => {

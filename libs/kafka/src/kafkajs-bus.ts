@@ -137,6 +137,7 @@ export class KafkajsBus implements MessageBus {
     await consumer.run({
       autoCommit: true,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (!isRunning() || isStale()) return;
         const records: InboundRecord[] = batch.messages.map((m) => ({

@@ -48,6 +48,12 @@ export interface ConsumerOptions {
   eachBatch: (batch: RecordBatch, control: BatchControl) => Promise<void>;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Batches of different partitions handled at the same time (default 1).
+   * Only safe when batches of different partitions never write the same rows.
+   * The platformatic client handles one batch at a time whatever the value.
+   */
+  partitionsConsumedConcurrently?: number;
 }
 
 export interface PartitionOffsets {

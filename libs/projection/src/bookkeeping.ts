@@ -40,14 +40,11 @@ export async function readStoredOffsets(client: Pick<PoolClient, 'query'>, schem
 
 /** Locks the partition's offset row for this transaction and returns the next offset to apply. */
 export async function lockNextOffset(client: PoolClient, schema: string, projection: string, topic: string, partition: number): Promise<bigint> {
-  const s = ident(schema);
-  await client.query(
-    `INSERT INTO ${s}.projection_offsets (projection, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
-     ON CONFLICT DO NOTHING`,
-    [projection, topic, partition],
-  );
+  // The no-op update takes the row lock and returns the stored value in one round trip.
   const result = await client.query<{ next_offset: string }>(
-    `SELECT next_offset FROM ${s}.projection_offsets WHERE projection = $1 AND topic = $2 AND partition = $3 FOR UPDATE`,
+    `INSERT INTO ${ident(schema)}.projection_offsets AS o (projection, topic, partition, next_offset) VALUES ($1, $2, $3, 0)
+     ON CONFLICT (projection, topic, partition) DO UPDATE SET next_offset = o.next_offset
+     RETURNING next_offset`,
     [projection, topic, partition],
   );
   return BigInt(result.rows[0].next_offset);

@@ -21,6 +21,20 @@ export interface Projection {
   /** Event types this projection applies; any other type on its topics is skipped. */
   readonly handles: readonly string[];
   readonly tables: readonly ReadModelTable[];
+  /**
+   * Partitions applied at the same time, each in its own transaction
+   * (default 1). Set above 1 only when events of different partitions never
+   * write the same rows, for example rows keyed by the partition key.
+   */
+  readonly partitionConcurrency?: number;
+  /**
+   * Commits without waiting for the WAL flush (`synchronous_commit = off`).
+   * Safe only for a projection whose whole effect stays in Postgres: a
+   * Postgres crash can then lose the last transactions, and with them their
+   * stored offsets, so the runner fetches those events again from Kafka.
+   * Not for projections that write an outbox another process publishes.
+   */
+  readonly asyncCommit?: boolean;
   apply(events: EventEnvelope[], context: ProjectionContext): Promise<void>;
 }
 

@@ -64,6 +64,7 @@ export class ProjectionRunner {
       onAssigned: (assignment, seek) => this.seekToStoredOffsets(assignment, seek),
       eachBatch: (batch, control) => this.handleBatch(batch, control),
       maxBytesPerPartition: this.options.maxBytesPerPartition,
+      partitionsConsumedConcurrently: this.options.projection.partitionConcurrency,
     });
   }
 
@@ -83,7 +84,7 @@ export class ProjectionRunner {
     const timer = projectionMetrics.batchSeconds.startTimer({ projection: this.options.projection.name });
     const client = await this.options.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(this.options.projection.asyncCommit ? 'BEGIN; SET LOCAL synchronous_commit = off' : 'BEGIN');
       const lastOffset = await this.applyInTransaction(client, batch.topic, batch.partition, records);
       await client.query('COMMIT');
       control.resolveOffset(lastOffset);

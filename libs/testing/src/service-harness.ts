@@ -19,11 +19,15 @@ export interface RunningService {
  */
 export async function startServiceForTest(
   name: string,
-  base: Omit<ServiceOptions, 'config' | 'logger' | 'schema' | 'name'> & { config?: Partial<CommonConfig> },
+  base: Omit<ServiceOptions, 'config' | 'logger' | 'schema' | 'name'> & {
+    config?: Partial<CommonConfig>;
+    /** An existing schema, for a second process of the same service; a fresh one by default. */
+    schema?: string;
+  },
   moduleFor: (options: ServiceOptions) => DynamicModule,
 ): Promise<RunningService> {
   const infra = testInfrastructure();
-  const schema = freshSchemaName(name.replace(/-/g, '_'));
+  const schema = base.schema ?? freshSchemaName(name.replace(/-/g, '_'));
   const config: CommonConfig = {
     HTTP_PORT: 0,
     KAFKA_BROKERS: infra.kafkaBrokers,

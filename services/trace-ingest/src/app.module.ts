@@ -6,6 +6,7 @@ import { TraceQueries } from './query/trace-queries';
 import { TracesController } from './query/traces.controller';
 import { ControlProjection } from './records/control-projection';
 import { TraceProjection } from './records/trace-projection';
+import type { TraceIngestRole } from './config';
 import { TraceIngestSettings } from './settings';
 
 export { migrations } from './migrations';
@@ -18,11 +19,17 @@ export function traceProjections(settings: TraceIngestSettings) {
   return [new TraceProjection([settings.topics.spans]), new ControlProjection([settings.topics.policyDecisions, settings.topics.approvalEvents])];
 }
 
-export function appModule(options: ServiceOptions, settings: TraceIngestSettings): DynamicModule {
+/** The projections a process of the given role runs. */
+export function projectionsForRole(role: TraceIngestRole, settings: TraceIngestSettings) {
+  return role === 'receiver' ? [] : traceProjections(settings);
+}
+
+export function appModule(options: ServiceOptions, settings: TraceIngestSettings, role: TraceIngestRole = 'all'): DynamicModule {
+  const receivers = role === 'projector' ? [] : [OtlpReceivers];
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
     controllers: [TracesController, TraceImportController],
-    providers: [{ provide: TRACE_INGEST_SETTINGS, useValue: settings }, spanIngestorProvider(), OtlpReceivers, TraceQueries],
+    providers: [{ provide: TRACE_INGEST_SETTINGS, useValue: settings }, spanIngestorProvider(), ...receivers, TraceQueries],
   };
 }

@@ -1,11 +1,24 @@
-import { commonServiceSchema, integer, port, text } from '@estate/config';
+import { commonServiceSchema, integer, oneOf, port, text } from '@estate/config';
 
 export const SERVICE_NAME = 'trace-ingest';
 export const SERVICE_SCHEMA = 'trace_ingest';
 
+/**
+ * What one process of the service runs. `all` runs everything; `receiver`
+ * leaves the trace record to other processes, and `projector` opens no OTLP
+ * listener, so intake and projection can scale and use CPU apart.
+ */
+export const TRACE_INGEST_ROLES = ['all', 'receiver', 'projector'] as const;
+export type TraceIngestRole = (typeof TRACE_INGEST_ROLES)[number];
+
 /** Every variable the trace-ingest service reads, validated together at start. */
 export const configSchema = {
   ...commonServiceSchema({ httpPort: 3004 }),
+  TRACE_INGEST_ROLE: oneOf(
+    'What this process runs: all; receiver (OTLP intake and the API, no trace projection); projector (trace projection and the API, no OTLP listeners)',
+    TRACE_INGEST_ROLES,
+    'all',
+  ),
   OTLP_HTTP_PORT: port('Port of the OTLP/HTTP receiver (POST /v1/traces)', 4318),
   OTLP_GRPC_PORT: port('Port of the OTLP/gRPC receiver (TraceService/Export)', 4317),
   OTLP_MAX_BODY_BYTES: integer('Maximum OTLP request body in bytes, after gzip decompression', { default: String(8 * 1024 * 1024), min: 1024 }),

@@ -1,7 +1,7 @@
 import { config } from './instrument';
 import { main, startService } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
-import { appModule, migrations, traceProjections } from './app.module';
+import { appModule, migrations, projectionsForRole } from './app.module';
 import { SERVICE_NAME, SERVICE_SCHEMA } from './config';
 import { parseRedactionRules } from './ingest/redaction';
 import { DEFAULT_TOPICS, TraceIngestSettings } from './settings';
@@ -19,6 +19,6 @@ const settings: TraceIngestSettings = {
   redaction: parseRedactionRules(config.TRACE_REDACTION),
   topics: DEFAULT_TOPICS,
 };
-const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations, projections: traceProjections(settings), bodyLimit: config.OTLP_MAX_BODY_BYTES };
+const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations, projections: projectionsForRole(config.TRACE_INGEST_ROLE, settings), bodyLimit: config.OTLP_MAX_BODY_BYTES };
 
-main(options, () => startService(options, appModule(options, settings)));
+main(options, () => startService(options, appModule(options, settings, config.TRACE_INGEST_ROLE)));

@@ -39,6 +39,10 @@ export class TraceProjection implements Projection {
   readonly name = 'trace-record';
   readonly handles = [SpansRecordedV1.type];
   readonly tables = [{ name: 'spans' }, { name: 'traces' }];
+  /** Events are keyed by trace id, so two partitions never write the same span or trace row. */
+  readonly partitionConcurrency = 3;
+  /** The whole effect stays in Postgres: a lost commit is fetched again from Kafka. */
+  readonly asyncCommit = true;
 
   constructor(readonly topics: string[]) {}
 
@@ -50,9 +54,9 @@ export class TraceProjection implements Projection {
     await client.query(
       `WITH staged AS (DELETE FROM ${STAGING_TABLE} RETURNING *)
        INSERT INTO ${s}.spans (tenant_id, trace_id, span_id, ${COPIED.join(', ')})
-       SELECT DISTINCT ON (tenant_id, trace_id, span_id) tenant_id, trace_id, span_id, ${COPIED.slice(0, -1).map(fromStaged).join(', ')}, content_hash
-       FROM (SELECT st.*, md5(to_jsonb(st)::text) AS content_hash FROM staged AS st) AS incoming
-       ORDER BY tenant_id, trace_id, span_id, end_ns::bigint DESC, ${CONTEXT_KEYS('context')} DESC, content_hash DESC
+       SELECT DISTINCT ON (tenant_id, trace_id, span_id) tenant_id, trace_id, span_id, ${COPIED.map(fromStaged).join(', ')}
+       FROM staged
+       ORDER BY tenant_id, trace_id, span_id, end_ns::bigint DESC, context_keys DESC, content_hash DESC
        ON CONFLICT (tenant_id, trace_id, span_id) DO UPDATE SET ${COPIED.map((c) => `${c} = excluded.${c}`).join(', ')}
        WHERE (excluded.end_ns, ${CONTEXT_KEYS('excluded.context')}, excluded.content_hash) > (spans.end_ns, ${CONTEXT_KEYS('spans.context')}, spans.content_hash)`,
     );
