@@ -1,5 +1,5 @@
-import { formatMoney, money, Money, ZERO } from './money';
 import { PriceClass, PriceEntry, PriceTier, UnitPrices, UsageQuantities } from './price-model';
+import { addScaled, formatScaled, multiplyScaled, parseScaled, SCALED_ZERO, ScaledDecimal } from './scaled-decimal';
 
 /** One billed class of a priced call: quantity × unit price = amount, all exact. */
 export interface CostLine {
@@ -59,23 +59,23 @@ export function priceUsage(entry: PriceEntry, usage: UsageQuantities, options: P
   ];
 
   const lines: CostLine[] = [];
-  let total: Money = ZERO;
+  let total: ScaledDecimal = SCALED_ZERO;
   for (const [priceClass, quantity, candidates] of quantities) {
     if (quantity === 0) continue;
     const unitPrice = candidates.find((c) => c !== undefined);
     if (unitPrice === undefined) {
       return { priced: false, reason: `${entry.model} has no ${priceClass} price for ${quantity} unit(s)` };
     }
-    const amount = parsedPrice(unitPrice).times(quantity);
-    total = total.plus(amount);
-    lines.push({ priceClass, quantity, unitPrice, amount: formatMoney(amount) });
+    const amount = multiplyScaled(parsedPrice(unitPrice), quantity);
+    total = addScaled(total, amount);
+    lines.push({ priceClass, quantity, unitPrice, amount: formatScaled(amount) });
   }
   if (prices.request !== undefined && usage.requests > 0) {
-    const amount = parsedPrice(prices.request).times(usage.requests);
-    total = total.plus(amount);
-    lines.push({ priceClass: 'request', quantity: usage.requests, unitPrice: prices.request, amount: formatMoney(amount) });
+    const amount = multiplyScaled(parsedPrice(prices.request), usage.requests);
+    total = addScaled(total, amount);
+    lines.push({ priceClass: 'request', quantity: usage.requests, unitPrice: prices.request, amount: formatScaled(amount) });
   }
-  return { priced: true, cost: formatMoney(total), lines, tierAboveInputTokens: tier?.aboveInputTokens ?? null };
+  return { priced: true, cost: formatScaled(total), lines, tierAboveInputTokens: tier?.aboveInputTokens ?? null };
 }
 
 function highestTierBelow(tiers: readonly PriceTier[], promptTokens: number): PriceTier | null {
@@ -87,18 +87,19 @@ function highestTierBelow(tiers: readonly PriceTier[], promptTokens: number): Pr
 
 /**
  * Parsed unit prices by their decimal text. A catalog holds a few thousand
- * distinct prices and Decimal values are immutable, so sharing them is safe
- * and saves a parse per priced class of every call. The cache is emptied
- * when it reaches its cap, which bounds memory if prices are ever unbounded.
+ * distinct prices and the parsed values are never mutated, so sharing them
+ * is safe and saves a parse per priced class of every call. The cache is
+ * emptied when it reaches its cap, which bounds memory if prices are ever
+ * unbounded.
  */
-const PARSED_PRICES = new Map<string, Money>();
+const PARSED_PRICES = new Map<string, ScaledDecimal>();
 const PARSED_PRICES_CAP = 50_000;
 
-function parsedPrice(text: string): Money {
+function parsedPrice(text: string): ScaledDecimal {
   let parsed = PARSED_PRICES.get(text);
   if (parsed === undefined) {
     if (PARSED_PRICES.size >= PARSED_PRICES_CAP) PARSED_PRICES.clear();
-    parsed = money(text);
+    parsed = parseScaled(text);
     PARSED_PRICES.set(text, parsed);
   }
   return parsed;

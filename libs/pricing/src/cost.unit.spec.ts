@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PricingResult, priceUsage } from './cost';
 import { parseLiteLlmCatalog } from './litellm-catalog';
+import { formatMoney, money, ZERO } from './money';
 import { NO_USAGE, PriceEntry, UsageQuantities } from './price-model';
 
 // Expected amounts below are worked out by hand from the shipped catalog's prices (USD per token), written in each test.
@@ -105,5 +106,23 @@ describe('priceUsage', () => {
     // gpt-4o has no per-image price; charging nothing would hide the images.
     const result = priceUsage(entry('gpt-4o'), usage({ input: 10, imagesOutput: 2 }));
     expect(result).toEqual({ priced: false, reason: 'gpt-4o has no image_output price for 2 unit(s)' });
+  });
+
+  it('agrees with decimal.js on every catalog entry', () => {
+    const counts = usage({ input: 123_457, cachedInput: 98_765, cacheCreation: 4321, cacheCreation1h: 17, output: 54_321, reasoning: 999, audioInput: 77, audioOutput: 5 });
+    let checked = 0;
+    for (const catalogEntry of catalog.entries) {
+      for (const batch of [false, true]) {
+        const result = priceUsage(catalogEntry, counts, { batch });
+        if (!result.priced) continue;
+        for (const line of result.lines) {
+          expect([catalogEntry.model, line.priceClass, line.amount]).toEqual([catalogEntry.model, line.priceClass, formatMoney(money(line.unitPrice).times(line.quantity))]);
+        }
+        const total = result.lines.reduce((sum, line) => sum.plus(money(line.amount)), ZERO);
+        expect([catalogEntry.model, result.cost]).toEqual([catalogEntry.model, formatMoney(total)]);
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 });

@@ -7,3 +7,4 @@ export * from './price-book';
 export * from './cost';
 export * from './budget';
 export * from './spend-signals';
+export * from './scaled-decimal';
