@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** One tool as an MCP server lists it (`tools/list`): name, description and JSON Schema input. */
@@ -36,7 +36,7 @@ export const toolActionId = (toolName: string): string => `tool:${toolName}`;
 
 /** Hashes a JSON value by its RFC 8785 canonical form, so key order and spacing do not change it. */
 export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalize(value) ?? 'null').digest('hex');
+  return hash('sha256', canonicalize(value) ?? 'null');
 }
 
 /** Generates one Cedar action per tool; throws on a name Cedar or the decision API cannot carry. */

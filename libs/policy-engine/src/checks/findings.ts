@@ -5,13 +5,23 @@ export interface Finding {
   end: number;
 }
 
-/** Runs a global regular expression and keeps the matches `accept` confirms. */
+/**
+ * Runs a global regular expression and keeps the matches `accept` confirms.
+ * It drives `pattern.exec` from lastIndex 0 instead of `matchAll`, which
+ * clones the expression on every call; the shared pattern is safe because
+ * the loop runs synchronously and resets lastIndex before returning.
+ */
 export function scan(text: string, kind: string, pattern: RegExp, accept: (match: string) => boolean = () => true): Finding[] {
   const findings: Finding[] = [];
-  for (const match of text.matchAll(pattern)) {
+  if (text.length === 0) return findings;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
     const value = match[0];
-    if (accept(value)) findings.push({ kind, start: match.index ?? 0, end: (match.index ?? 0) + value.length });
+    // An empty match would never advance lastIndex.
+    if (value.length === 0) pattern.lastIndex++;
+    else if (accept(value)) findings.push({ kind, start: match.index, end: match.index + value.length });
   }
+  pattern.lastIndex = 0;
   return findings;
 }
 

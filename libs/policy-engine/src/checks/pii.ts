@@ -57,6 +57,7 @@ const UK_NINO = /\b[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
  * a card or IBAN is not also reported as a phone number.
  */
 export function findPii(text: string): Finding[] {
+  if (text.length === 0) return [];
   const strong = [
     ...scan(text, 'email', EMAIL),
     // A digit run right after an IBAN's country and check digits is the IBAN's account part, not a card.

@@ -20,6 +20,8 @@ const HIDDEN_INSTRUCTION_PATTERNS: Array<[kind: string, pattern: RegExp]> = [
   ['hidden_instruction', /\b(?:when you read this|if you are an ai)\b/g],
 ];
 
+const RETRIEVED_CONTENT_PATTERNS = [...INJECTION_PATTERNS, ...HIDDEN_INSTRUCTION_PATTERNS];
+
 // Zero-width and bidirectional control characters hide text from people but not from models.
 const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/;
 
@@ -40,8 +42,7 @@ export function findPromptInjection(input: InjectionInput): InjectionFinding[] {
   }
   (input.retrievedContent ?? []).forEach((content, index) => {
     const source = `retrievedContent[${index}]` as const;
-    const patterns = [...INJECTION_PATTERNS, ...HIDDEN_INSTRUCTION_PATTERNS];
-    findings.push(...scanAll(content, patterns).map((f) => ({ ...f, source })));
+    findings.push(...scanAll(content, RETRIEVED_CONTENT_PATTERNS).map((f) => ({ ...f, source })));
     if (INVISIBLE.test(content)) findings.push({ kind: 'invisible_characters', start: 0, end: 0, source });
   });
   return findings;

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import {
   ApprovalScope,
   createEnvelope,
+  systemClock,
   DecisionOutcome,
   Obligation,
   PolicyDecisionRecorded,
@@ -26,7 +27,6 @@ import {
   typedArguments,
 } from '@estate/policy-engine';
 import { AppError, EVENT_PUBLISHER, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
-import canonicalize from 'canonicalize';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
@@ -40,7 +40,7 @@ import { ExemptionsProjection, grantScopeKey } from '../exemptions/exemptions.pr
 import { DecisionRequestDto } from './decision.dto';
 import { DecisionRecorder } from './decision-recorder';
 import { maskContext } from './masking';
-import { decisionsTotal } from './metrics';
+import { countDecision } from './metrics';
 
 export interface DecisionResponse {
   decisionId: string;
@@ -114,7 +114,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       decisionId, ...withoutSpec(result), approval, traceId, spanId, cached: evaluated.cached,
     };
     this.recorder.record(this.recordEnvelope(tenantId, request, response, evaluated.checks));
-    decisionsTotal.inc({ outcome: response.outcome, cached: String(evaluated.cached) });
+    countDecision(response.outcome, evaluated.cached);
     return response;
   }
 
@@ -168,13 +168,11 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     if (tool) cedarContext.arguments = typedArguments(tool.inputSchema ?? { type: 'object' }, ctx.arguments ?? {});
     const argumentsHash = ctx.arguments ? canonicalHash(ctx.arguments) : '';
 
-    const cacheKey = createHash('sha256')
-      .update(canonicalize({
-        tenantId, bundle: bundle.version, principal, actionId, resource, cedarContext, argumentsHash,
-        toolDefinitionHash: ctx.toolDefinitionHash ?? '', verdicts: checks.verdicts, notes: [...checks.notes, ...classNotes],
-        entities: slice.versions, epoch: this.projection?.epoch(tenantId) ?? 0,
-      }) ?? '')
-      .digest('hex');
+    const cacheKey = decisionCacheKey([
+      tenantId, bundle.version, principal.type, principal.id, actionId, resource.type, resource.id,
+      ctx.environment, policyClass, checks.context, argumentsHash, ctx.toolDefinitionHash ?? '',
+      checks.verdicts, checks.notes, classNotes, slice.versions, this.projection?.epoch(tenantId) ?? 0,
+    ]);
     const now = Date.now();
     const hit = this.cache.get(cacheKey, now);
     if (hit) return { decision: hit, cached: true, checks };
@@ -252,16 +250,32 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       approval: response.approval,
       decidedAt: new Date().toISOString(),
     };
-    return createEnvelope({
-      type: PolicyDecisionRecordedV1.type,
-      schemaVersion: PolicyDecisionRecordedV1.version,
-      tenantId,
-      producer: this.options.name,
-      key: PolicyDecisionRecordedV1.partitionKey(payload),
-      correlationId: response.traceId,
-      payload,
-    });
+    // One event records one decision, so the decision id doubles as the event id and no second UUID is drawn.
+    return createEnvelope(
+      {
+        type: PolicyDecisionRecordedV1.type,
+        schemaVersion: PolicyDecisionRecordedV1.version,
+        tenantId,
+        producer: this.options.name,
+        key: PolicyDecisionRecordedV1.partitionKey(payload),
+        correlationId: response.traceId,
+        payload,
+      },
+      systemClock,
+      () => response.decisionId,
+    );
   }
+}
+
+/**
+ * Hashes everything that can change a decision into the cache key. The
+ * parts are a fixed-order array of values this class builds itself, so
+ * plain JSON is deterministic without canonicalising. The typed arguments
+ * Cedar sees are left out: they follow from the argument hash and the tool
+ * schema, which the bundle version fixes.
+ */
+function decisionCacheKey(parts: unknown[]): string {
+  return hash('sha256', JSON.stringify(parts));
 }
 
 /**

@@ -24,3 +24,16 @@ export const recordQueueDepth = shared(
   'estate_policy_decision_record_queue',
   () => new Gauge({ name: 'estate_policy_decision_record_queue', help: 'Decision records waiting to be published' }),
 );
+
+const decisionCounters = new Map<string, ReturnType<typeof decisionsTotal.labels>>();
+
+/** Counts one decision; the labelled child is looked up once per label pair, not hashed on every call. */
+export function countDecision(outcome: string, cached: boolean): void {
+  const key = `${outcome}|${cached}`;
+  let counter = decisionCounters.get(key);
+  if (!counter) {
+    counter = decisionsTotal.labels({ outcome, cached: String(cached) });
+    decisionCounters.set(key, counter);
+  }
+  counter.inc();
+}
