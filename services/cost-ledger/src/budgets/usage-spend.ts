@@ -33,7 +33,8 @@ export async function applyUsageToBudgets(client: PoolClient, schema: string, us
       const periodKey = periodKeyFor(budget.period, u.occurredAt, u);
       if (periodKey === null) continue;
       const alreadySettled = settledBy.get(`${u.tenantId}\u0000${u.usageId}\u0000${budget.budgetId}`);
-      const amount = alreadySettled ? (u.cost ?? money('0')).minus(alreadySettled) : (u.cost ?? money('0'));
+      const cost = money(u.cost ?? '0');
+      const amount = alreadySettled ? cost.minus(alreadySettled) : cost;
       if (!amount.isZero()) deltas.push({ budget, periodKey, amount });
     }
   }
