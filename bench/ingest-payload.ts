@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { MessageBus } from '@estate/kafka';
+import { createLogger } from '@estate/telemetry';
+import { SpanIngestor } from '../services/trace-ingest/src/ingest/span-ingestor';
+import { decodeProtobufRequest } from '../services/trace-ingest/src/otlp/decode-protobuf';
 import { ExportTraceServiceRequest } from '../services/trace-ingest/src/otlp/otlp-schema';
+import { DEFAULT_LIMITS } from '../services/trace-ingest/src/settings';
 
 export const SPANS_PER_TRACE = 8;
 
@@ -68,4 +73,18 @@ function chat(input: number, cached: number, output: number): Record<string, str
     'gen_ai.usage.output_tokens': output,
     'gen_ai.input.messages': '[{"role":"user","parts":[{"type":"text","content":"Where is order 4411? The customer asks for a refund."}]}]',
   };
+}
+
+/**
+ * Measures the `trace.spans.recorded` records the receivers make of one
+ * `agentTraceBody` request, encoded by the service's own code without
+ * appending them: their median size in bytes and the spans each carries.
+ * Kafka's producer tool runs at this size, so both sides move the same records.
+ */
+export function ingestRecordShape(bus: MessageBus, spanCount = 512): { recordBytes: number; spansPerRecord: number } {
+  const topics = { spans: 'size-probe.spans', observations: 'size-probe.observations', policyDecisions: 'size-probe.decisions', approvalEvents: 'size-probe.approvals' };
+  const ingestor = new SpanIngestor(bus, { otlpHttpPort: 0, otlpGrpcPort: 0, limits: DEFAULT_LIMITS, redaction: [], topics }, createLogger('size-probe', 'warn'));
+  const { records } = ingestor.toRecords('tenant-bench', 'otlp-http-protobuf', decodeProtobufRequest(agentTraceBody(spanCount).body));
+  const sizes = records.filter((r) => r.topic === topics.spans).map((r) => r.value.length).sort((a, b) => a - b);
+  return { recordBytes: sizes[Math.floor(sizes.length / 2)], spansPerRecord: spanCount / sizes.length };
 }

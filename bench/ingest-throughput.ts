@@ -12,15 +12,18 @@
  * INGEST_LAYOUT chooses how the service runs: `split` (default) runs the
  * receiver role in this process and the projector role in a child process,
  * as a deployment that scales intake apart from projection would; `single`
- * runs the whole service in this process. INGEST_RECEIVE_ONLY=1 runs no
+ * runs the whole service in this process. In the split layout the projector
+ * runs at nice INGEST_PROJECTOR_NICE (default 10), so on a shared machine
+ * the receivers, whose clients wait for each answer, get the CPU first and
+ * the projection catches up from Kafka. INGEST_RECEIVE_ONLY=1 runs no
  * projection at all and skips step 2. INGEST_PROGRESS=1 prints each poll
  * of step 2 that found traces; INGEST_PROJECTOR_PROFILE_DIR=<dir> writes a
  * CPU profile of the projector process there.
  * Needs KAFKA_BROKERS and DATABASE_URL. Ends with a BENCH_RESULT line.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -43,6 +46,16 @@ const CONNECTIONS = sizeFromEnv('INGEST_CONNECTIONS', 8);
 const LATENCY_SECONDS = sizeFromEnv('INGEST_LATENCY_SECONDS', 15);
 const RECEIVE_ONLY = process.env.INGEST_RECEIVE_ONLY === '1';
 const LAYOUT = process.env.INGEST_LAYOUT === 'single' ? 'single' : 'split';
+/** Scheduling priority of the projector process in the split layout (0 = same as the receivers). */
+const PROJECTOR_NICE = niceFromEnv('INGEST_PROJECTOR_NICE', 10);
+
+function niceFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 19) throw new Error(`${name}=${raw} is invalid; expected an integer from 0 to 19`);
+  return value;
+}
 
 async function main(): Promise<void> {
   const infra = testInfrastructure();
@@ -66,7 +79,7 @@ async function main(): Promise<void> {
   const service = await startServiceForTest('trace-ingest', { migrations, projections: projectionsForRole(role, settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings, role));
   const schema = service.options.schema;
   const projector = !RECEIVE_ONLY && LAYOUT === 'split' ? await startProjector(schema, settings.topics) : undefined;
-  process.stdout.write(`layout: ${RECEIVE_ONLY ? 'receiver only' : LAYOUT === 'split' ? 'receiver in this process, projector in a child process' : 'one process'}\n`);
+  process.stdout.write(`layout: ${RECEIVE_ONLY ? 'receiver only' : LAYOUT === 'split' ? `receiver in this process, projector in a child process at nice ${PROJECTOR_NICE}` : 'one process'}\n`);
   const url = `http://127.0.0.1:${service.app.get(OtlpReceivers).httpPort}/v1/traces`;
   const tenantId = `bench-${uniqueSuffix()}`;
   const { ingest } = await issueTestKeys(bus, tenantId, ['ingest']);
@@ -93,7 +106,10 @@ async function main(): Promise<void> {
 
     const freshness = await measureFreshness(pool, schema, tenantId, send, throughput.spansPerSecond * 0.7);
     process.stdout.write(`freshness at ${freshness.spansPerSecond.toFixed(0)} spans/s offered (70% load): queryable p50 ${freshness.p50.toFixed(0)} ms, p99 ${freshness.p99.toFixed(0)} ms, max ${freshness.max.toFixed(0)} ms over ${freshness.samples} traces\n`);
-    printBenchResult({ benchmark: 'ingest-throughput', layout: LAYOUT, spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS, freshnessP50Ms: Math.round(freshness.p50), freshnessP99Ms: Math.round(freshness.p99), freshnessMaxMs: Math.round(freshness.max), offeredSpansPerSecond: Math.round(freshness.spansPerSecond) });
+    const receiverMb = peakMemoryMb(process.pid);
+    const projectorMb = projector?.pid ? peakMemoryMb(projector.pid) : undefined;
+    process.stdout.write(`peak resident memory (VmHWM): ${LAYOUT === 'split' ? `receiver process ${receiverMb} MB (with this benchmark's own code), projector process ${projectorMb} MB` : `service process ${receiverMb} MB (with this benchmark's own code)`}\n`);
+    printBenchResult({ benchmark: 'ingest-throughput', layout: LAYOUT, projectorNice: LAYOUT === 'split' ? PROJECTOR_NICE : undefined, receiverHwmMb: receiverMb, projectorHwmMb: projectorMb, spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS, freshnessP50Ms: Math.round(freshness.p50), freshnessP99Ms: Math.round(freshness.p99), freshnessMaxMs: Math.round(freshness.max), offeredSpansPerSecond: Math.round(freshness.spansPerSecond) });
   } finally {
     await stopProjector(projector);
     await service.stop();
@@ -104,11 +120,18 @@ async function main(): Promise<void> {
   }
 }
 
+/** Reads a process's peak resident memory (VmHWM) in MB. */
+function peakMemoryMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) / 1024);
+}
+
 /** Starts the projector role in its own Node process and waits until its projections run. */
 async function startProjector(schema: string, topics: TraceIngestSettings['topics']): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...(process.env.INGEST_PROJECTOR_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.INGEST_PROJECTOR_PROFILE_DIR}`] : []), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-projector.ts'), schema, JSON.stringify(topics)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  if (PROJECTOR_NICE !== 0) setPriority(child.pid!, PROJECTOR_NICE);
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`projector process exited with ${code} before it was ready`)));
     child.stdout!.on('data', (chunk: Buffer) => {

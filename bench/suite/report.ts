@@ -1,4 +1,3 @@
-import { SPANS_PER_TRACE } from './span-fixtures';
 import { round } from './stats';
 import type { MemoryPeak } from './services';
 
@@ -64,7 +63,7 @@ export function headlines(outcomes: Map<string, StepOutcome>): Headline[] {
     rows.push({ figure: name, value, unit, limit: limitName, ratio, target, verdict: verdictOf(ratio, (r) => r >= min && meetsAbsolute) });
   };
 
-  const producerSpans = (figure('limit-kafka-tools', /^producePerSecond$/) ?? NaN) * SPANS_PER_TRACE;
+  const producerSpans = (figure('limit-kafka-tools', /^producePerSecond$/) ?? NaN) * (figure('limit-kafka-tools', /^spansPerRecord$/) ?? NaN);
   ratioRow('OTLP ingest', figure('ingest-throughput', /^spansPerSecond$/), 'spans/s', `producer tool ${round(producerSpans)} spans/s`, producerSpans, 0.4, 25_000);
   const bareHttp = figure('limit-otlp-http', /^spansPerSecond$/);
   const ingest = figure('ingest-throughput', /^spansPerSecond$/);

@@ -1,6 +1,7 @@
 /**
- * Kafka's own performance tools (Kafka 4.1, Java client) at the size of a
- * `trace.spans.recorded` record: the broker's limit on this machine, which
+ * Kafka's own performance tools (Kafka 4.1, Java client) at the median size
+ * of the `trace.spans.recorded` records the receivers make of the ingest
+ * benchmark's request (`ingestRecordShape`): the broker's limit on this machine, which
  * the ingest and client figures are divided by. The producer runs with
  * acks=all and idempotence, as Estate's producers do.
  * Sizes: KAFKA_TOOL_RECORDS (default 50000), BENCH_ROUNDS (default 3).
@@ -13,7 +14,7 @@ import { createLogger } from '@estate/telemetry';
 import { printBenchResult, sizeFromEnv } from '../bench-result';
 import { freshBenchTopic, kafkaBrokers } from '../environment';
 import { repeat } from '../repeat';
-import { spanRecordBytes } from '../span-fixtures';
+import { ingestRecordShape } from '../../ingest-payload';
 
 const run = promisify(execFile);
 const RECORDS = sizeFromEnv('KAFKA_TOOL_RECORDS', 50_000);
@@ -50,8 +51,8 @@ async function consumerRecordsPerSecond(topic: string): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const recordBytes = spanRecordBytes();
   const bus = new KafkaBus({ clientId: 'bench-kafka-tools', brokers: kafkaBrokers() }, createLogger('bench-kafka-tools', 'warn'));
+  const { recordBytes, spansPerRecord } = ingestRecordShape(bus);
   const topics: string[] = [];
   try {
     const consumeTopics: string[] = [];
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
       return producerRecordsPerSecond(topic, recordBytes);
     });
     const consume = await repeat('ConsumerPerformance records/s', ROUNDS, (round) => consumerRecordsPerSecond(consumeTopics[round]));
-    printBenchResult({ name: 'limit-kafka-tools', records: RECORDS, recordBytes, producePerSecond: produce, consumePerSecond: consume });
+    printBenchResult({ name: 'limit-kafka-tools', records: RECORDS, recordBytes, spansPerRecord, producePerSecond: produce, consumePerSecond: consume });
   } finally {
     await bus.deleteTopics(topics).catch((error: unknown) => console.error('deleting benchmark topics failed', error));
     await bus.close();

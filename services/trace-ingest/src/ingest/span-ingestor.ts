@@ -44,6 +44,15 @@ export class SpanIngestor {
   }
 
   async ingest(tenantId: string, source: SpanSource, batch: DecodedBatch): Promise<IngestResult> {
+    const { records, spans, result } = this.toRecords(tenantId, source, batch);
+    await this.append(records, tenantId, spans);
+    ingestMetrics.accepted.inc({ source }, result.accepted);
+    if (result.rejected.length > 0) ingestMetrics.rejected.inc({ source }, result.rejected.length);
+    return result;
+  }
+
+  /** Checks limits, normalises the spans and encodes the records `ingest` appends, without appending them. */
+  toRecords(tenantId: string, source: SpanSource, batch: DecodedBatch): { records: OutboundRecord[]; spans: number; result: IngestResult } {
     const total = batch.spans.length + batch.rejected.length;
     const { limits } = this.settings;
     if (total > limits.maxSpansPerRequest) {
@@ -71,10 +80,7 @@ export class SpanIngestor {
 
     inheritContext(spans);
     const records = this.encode(tenantId, source, spans, rejected);
-    await this.append(records, tenantId, spans.length);
-    ingestMetrics.accepted.inc({ source }, total - rejected.length);
-    if (rejected.length > 0) ingestMetrics.rejected.inc({ source }, rejected.length);
-    return { accepted: total - rejected.length, rejected, warnings };
+    return { records, spans: spans.length, result: { accepted: total - rejected.length, rejected, warnings } };
   }
 
   private prepare(tenantId: string, input: SpanInput): CanonicalSpan {
