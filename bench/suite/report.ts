@@ -100,6 +100,11 @@ export function headlines(outcomes: Map<string, StepOutcome>): Headline[] {
   const rollup = figure('cost-rollup', /p99|Ms$/i);
   rows.push({ figure: '7-day rollup', value: rollup, unit: 'ms', target: '≤ 500 ms', verdict: verdictOf(rollup, (v) => v <= 500) });
 
+  // The ingest benchmark loads its own receiver and projector processes and reports their peaks itself.
+  for (const [process, pattern] of [['receiver', /^receiverHwmMb$/], ['projector', /^projectorHwmMb$/]] as const) {
+    const mb = figure('ingest-throughput', pattern);
+    if (mb !== undefined) rows.push({ figure: `trace-ingest ${process} process resident memory (during ingest-throughput)`, value: mb, unit: 'MB', target: '≤ 256 MB', verdict: verdictOf(mb, (v) => v <= 256) });
+  }
   for (const outcome of outcomes.values()) {
     for (const peak of outcome.memory ?? []) {
       rows.push({ figure: `${peak.service} resident memory (during ${outcome.id})`, value: peak.hwmMb, unit: 'MB', target: '≤ 256 MB', verdict: verdictOf(peak.hwmMb, (v) => v <= 256) });

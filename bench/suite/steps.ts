@@ -46,7 +46,7 @@ export const STEPS: Step[] = [
     sizes: { smoke: { CEDAR_CALLS: '3000' }, full: { CEDAR_CALLS: '20000' } },
     timeoutSeconds: 120,
   },
-  { id: 'ingest-throughput', kind: 'ours', script: 'bench/ingest-throughput.ts', services: ['trace-ingest'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 240 },
+  { id: 'ingest-throughput', kind: 'ours', script: 'bench/ingest-throughput.ts', sizes: { smoke: {}, full: {} }, timeoutSeconds: 240 },
   { id: 'usage-pricing', kind: 'ours', script: 'bench/usage-pricing.ts', services: ['cost-ledger'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 180 },
   { id: 'cost-rollup', kind: 'ours', script: 'bench/cost-rollup.ts', services: ['cost-ledger'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 240 },
   { id: 'reach-query', kind: 'ours', script: 'bench/reach-query.ts', services: ['inventory'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 180 },
