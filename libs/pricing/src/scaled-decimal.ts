@@ -60,3 +60,9 @@ export function formatScaled(value: ScaledDecimal): string {
   const text = end === point ? padded.slice(0, point) : `${padded.slice(0, point)}.${padded.slice(point, end)}`;
   return negative && text !== '0' ? `-${text}` : text;
 }
+
+/** Returns a negative number, zero or a positive number as `left` is less than, equal to or greater than `right`. */
+export function compareScaled(left: ScaledDecimal, right: ScaledDecimal): number {
+  const difference = addScaled(left, { units: -right.units, scale: right.scale }).units;
+  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+}

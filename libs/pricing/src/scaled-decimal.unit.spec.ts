@@ -1,5 +1,5 @@
 import { formatMoney, money, Money } from './money';
-import { addScaled, formatScaled, multiplyScaled, parseScaled, SCALED_ZERO } from './scaled-decimal';
+import { addScaled, compareScaled, formatScaled, multiplyScaled, parseScaled, SCALED_ZERO } from './scaled-decimal';
 
 // A fixed linear congruential sequence, so a failure reproduces.
 function sequence(seed: number): () => number {
@@ -39,6 +39,13 @@ describe('scaled decimals', () => {
   it('multiplies by a fractional count exactly', () => {
     expect(formatScaled(multiplyScaled(parseScaled('2.5e-06'), 1.5))).toBe('0.00000375');
     expect(formatScaled(multiplyScaled(parseScaled('3'), 1e21))).toBe(formatMoney(money('3').times(1e21)));
+  });
+
+  it('compares across scales', () => {
+    expect(compareScaled(parseScaled('0.999999'), parseScaled('1'))).toBe(-1);
+    expect(compareScaled(parseScaled('1.0000'), parseScaled('1'))).toBe(0);
+    expect(compareScaled(parseScaled('1.5'), parseScaled('1.25'))).toBe(1);
+    expect(compareScaled(parseScaled('-2'), parseScaled('0.0001'))).toBe(-1);
   });
 
   it('rejects text that is not a decimal', () => {

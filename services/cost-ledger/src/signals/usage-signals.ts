@@ -1,6 +1,7 @@
 import { ident } from '@estate/projection';
-import { isOversized, isSpike, money, SignalThresholds } from '@estate/pricing';
+import { compareScaled, isOversized, isSpike, money, parseScaled, SignalThresholds } from '@estate/pricing';
 import type { PoolClient } from 'pg';
+import { numberArrayLiteral, textArrayLiteral } from '../usage/postgres-arrays';
 import { PricedUsage } from '../usage/price-usage';
 import { SignalCandidate } from './signal-rows';
 
@@ -11,17 +12,29 @@ const promptTokensOf = (u: PricedUsage): number =>
 
 /**
  * Compares each new call's prompt with its workflow's mean prompt before this
- * batch, then adds the batch to the workflow's statistics. Calls without a
- * workflow have no baseline and are skipped.
+ * batch, and adds the batch to the workflow's statistics in the same
+ * statement. Calls without a workflow have no baseline and are skipped.
  */
 export async function detectOversizedContexts(client: PoolClient, schema: string, usage: PricedUsage[], thresholds: SignalThresholds, now: Date): Promise<SignalCandidate[]> {
   const withWorkflow = usage.filter((u) => u.dimensions.workflow);
   if (withWorkflow.length === 0) return [];
   const s = ident(schema);
+  // The CTE reads the statistics as they were before the upsert beside it, because every part of one
+  // statement sees the same snapshot.
   const { rows } = await client.query<{ tenant_id: string; workflow: string; calls: string; prompt_tokens: string }>(
-    `SELECT w.tenant_id, w.workflow, w.calls, w.prompt_tokens FROM ${s}.workflow_prompt_stats w
-     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS t(tenant_id, workflow) USING (tenant_id, workflow)`,
-    [withWorkflow.map((u) => u.tenantId), withWorkflow.map((u) => u.dimensions.workflow)],
+    `WITH batch AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(tenant_id, workflow, prompt)
+     ), before AS (
+       SELECT w.tenant_id, w.workflow, w.calls, w.prompt_tokens FROM ${s}.workflow_prompt_stats w
+       JOIN (SELECT DISTINCT tenant_id, workflow FROM batch) AS t USING (tenant_id, workflow)
+     ), added AS (
+       INSERT INTO ${s}.workflow_prompt_stats AS w (tenant_id, workflow, calls, prompt_tokens)
+       SELECT tenant_id, workflow, count(*), sum(prompt) FROM batch
+       GROUP BY tenant_id, workflow ORDER BY tenant_id, workflow
+       ON CONFLICT (tenant_id, workflow) DO UPDATE SET calls = w.calls + excluded.calls, prompt_tokens = w.prompt_tokens + excluded.prompt_tokens
+     )
+     SELECT * FROM before`,
+    [textArrayLiteral(withWorkflow.map((u) => u.tenantId)), textArrayLiteral(withWorkflow.map((u) => u.dimensions.workflow ?? '')), numberArrayLiteral(withWorkflow.map(promptTokensOf))],
   );
   const baselines = new Map(rows.map((r) => [`${r.tenant_id}\u0000${r.workflow}`, { calls: Number(r.calls), promptTokens: Number(r.prompt_tokens) }]));
 
@@ -40,14 +53,6 @@ export async function detectOversizedContexts(client: PoolClient, schema: string
       raisedAt: now,
     });
   }
-
-  await client.query(
-    `INSERT INTO ${s}.workflow_prompt_stats AS w (tenant_id, workflow, calls, prompt_tokens)
-     SELECT tenant_id, workflow, count(*), sum(prompt) FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(tenant_id, workflow, prompt)
-     GROUP BY tenant_id, workflow ORDER BY tenant_id, workflow
-     ON CONFLICT (tenant_id, workflow) DO UPDATE SET calls = w.calls + excluded.calls, prompt_tokens = w.prompt_tokens + excluded.prompt_tokens`,
-    [withWorkflow.map((u) => u.tenantId), withWorkflow.map((u) => u.dimensions.workflow), withWorkflow.map(promptTokensOf)],
-  );
   return candidates;
 }
 
@@ -55,8 +60,9 @@ export async function detectOversizedContexts(client: PoolClient, schema: string
  * Compares the spend of each workflow-hour this batch touched with the mean
  * hourly spend of the same workflow over the 7 days before that hour, read
  * from `workflow_hourly_spend` (which already includes this batch). One
- * query serves the whole batch: a window sum over each touched workflow's
- * hours from 7 days before its earliest touched hour to its latest.
+ * query serves the whole batch: for each touched workflow, a window sum over
+ * its hours from 7 days before its earliest touched hour to its latest, read
+ * in index order so no sort is needed, keeping only the touched hours.
  */
 export async function detectSpikes(client: PoolClient, schema: string, usage: PricedUsage[], thresholds: SignalThresholds, now: Date): Promise<SignalCandidate[]> {
   const touched = new Map<string, { tenantId: string; workflow: string; hour: string }>();
@@ -69,23 +75,25 @@ export async function detectSpikes(client: PoolClient, schema: string, usage: Pr
   const list = [...touched.values()];
   const s = ident(schema);
   const { rows } = await client.query<{ tenant_id: string; workflow: string; hour: Date; hour_cost: string; baseline_cost: string }>(
-    `WITH touched AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(tenant_id, workflow, hour)
-     ), ranges AS (
-       SELECT tenant_id, workflow, min(hour) - interval '${BASELINE_HOURS} hours' AS since, max(hour) AS until FROM touched GROUP BY 1, 2
-     ), windowed AS (
-       SELECT w.tenant_id, w.workflow, w.hour, w.cost,
-         coalesce(sum(w.cost) OVER (PARTITION BY w.tenant_id, w.workflow ORDER BY w.hour
-           RANGE BETWEEN interval '${BASELINE_HOURS} hours' PRECEDING AND interval '1 hour' PRECEDING), 0) AS baseline
-       FROM ${s}.workflow_hourly_spend w
-       JOIN ranges r ON w.tenant_id = r.tenant_id AND w.workflow = r.workflow AND w.hour >= r.since AND w.hour <= r.until
+    `WITH ranges AS (
+       SELECT tenant_id, workflow, array_agg(hour) AS hours, min(hour) - interval '${BASELINE_HOURS} hours' AS since, max(hour) AS until
+       FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS t(tenant_id, workflow, hour) GROUP BY 1, 2
      )
-     SELECT t.tenant_id, t.workflow, t.hour, w.cost::text AS hour_cost, w.baseline::text AS baseline_cost
-     FROM touched t JOIN windowed w USING (tenant_id, workflow, hour)`,
-    [list.map((t) => t.tenantId), list.map((t) => t.workflow), list.map((t) => t.hour)],
+     SELECT r.tenant_id, r.workflow, w.hour, w.cost::text AS hour_cost, w.baseline::text AS baseline_cost
+     FROM ranges r CROSS JOIN LATERAL (
+       SELECT * FROM (
+         SELECT h.hour, h.cost, coalesce(sum(h.cost) OVER (ORDER BY h.hour
+           RANGE BETWEEN interval '${BASELINE_HOURS} hours' PRECEDING AND interval '1 hour' PRECEDING), 0) AS baseline
+         FROM ${s}.workflow_hourly_spend h
+         WHERE h.tenant_id = r.tenant_id AND h.workflow = r.workflow AND h.hour >= r.since AND h.hour <= r.until) windowed
+       WHERE windowed.hour = ANY (r.hours)) w`,
+    [textArrayLiteral(list.map((t) => t.tenantId)), textArrayLiteral(list.map((t) => t.workflow)), textArrayLiteral(list.map((t) => t.hour))],
   );
+  const minAmount = parseScaled(thresholds.spikeMinAmount);
   const candidates: SignalCandidate[] = [];
   for (const row of rows) {
+    // An hour below the minimum amount is never a spike. Rejecting it on exact integers skips decimal.js.
+    if (compareScaled(parseScaled(row.hour_cost), minAmount) < 0) continue;
     const hourCost = money(row.hour_cost);
     const baselineHourly = money(row.baseline_cost).dividedBy(BASELINE_HOURS);
     if (!isSpike(hourCost, baselineHourly, thresholds)) continue;
