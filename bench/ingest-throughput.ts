@@ -12,10 +12,9 @@
  * INGEST_LAYOUT chooses how the service runs: `split` (default) runs the
  * receiver role in this process and the projector role in a child process,
  * as a deployment that scales intake apart from projection would; `single`
- * runs the whole service in this process. In the split layout the projector
- * runs at nice INGEST_PROJECTOR_NICE (default 10), so on a shared machine
- * the receivers, whose clients wait for each answer, get the CPU first and
- * the projection catches up from Kafka. INGEST_RECEIVE_ONLY=1 runs no
+ * runs the whole service in this process. INGEST_PROJECTOR_NICE (0 to 19,
+ * default 0) lowers the projector's scheduling priority, which gives the
+ * receivers the CPU first while the projection catches up from Kafka. INGEST_RECEIVE_ONLY=1 runs no
  * projection at all and skips step 2. INGEST_PROGRESS=1 prints each poll
  * of step 2 that found traces; INGEST_PROJECTOR_PROFILE_DIR=<dir> writes a
  * CPU profile of the projector process there.
@@ -47,7 +46,7 @@ const LATENCY_SECONDS = sizeFromEnv('INGEST_LATENCY_SECONDS', 15);
 const RECEIVE_ONLY = process.env.INGEST_RECEIVE_ONLY === '1';
 const LAYOUT = process.env.INGEST_LAYOUT === 'single' ? 'single' : 'split';
 /** Scheduling priority of the projector process in the split layout (0 = same as the receivers). */
-const PROJECTOR_NICE = niceFromEnv('INGEST_PROJECTOR_NICE', 10);
+const PROJECTOR_NICE = niceFromEnv('INGEST_PROJECTOR_NICE', 0);
 
 function niceFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];

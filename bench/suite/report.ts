@@ -69,6 +69,9 @@ export function headlines(outcomes: Map<string, StepOutcome>): Headline[] {
   const ingest = figure('ingest-throughput', /^spansPerSecond$/);
   rows.push({ figure: 'OTLP ingest vs bare HTTP decode', value: ingest, unit: 'spans/s', limit: `bare server ${round(bareHttp ?? NaN)} spans/s`, ratio: ingest && bareHttp ? ingest / bareHttp : undefined, target: 'no target', verdict: ingest === undefined ? 'not available' : 'reported' });
 
+  const receiversAlone = figure('ingest-receive-only', /^spansPerSecond$/);
+  rows.push({ figure: 'OTLP ingest, receivers alone (no projection running)', value: receiversAlone, unit: 'spans/s', limit: `producer tool ${round(producerSpans)} spans/s`, ratio: receiversAlone && producerSpans ? receiversAlone / producerSpans : undefined, target: 'reported', verdict: receiversAlone === undefined ? 'not available' : 'reported' });
+
   const freshness = figure('ingest-throughput', /freshnessP99Ms/i);
   rows.push({ figure: 'freshness p99', value: freshness, unit: 'ms', target: '≤ 1000 ms', verdict: verdictOf(freshness, (v) => v <= 1000) });
 

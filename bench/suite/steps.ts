@@ -47,6 +47,13 @@ export const STEPS: Step[] = [
     timeoutSeconds: 120,
   },
   { id: 'ingest-throughput', kind: 'ours', script: 'bench/ingest-throughput.ts', sizes: { smoke: {}, full: {} }, timeoutSeconds: 240 },
+  {
+    id: 'ingest-receive-only',
+    kind: 'ours',
+    script: 'bench/ingest-throughput.ts',
+    sizes: { smoke: { INGEST_RECEIVE_ONLY: '1' }, full: { INGEST_RECEIVE_ONLY: '1', INGEST_REQUESTS: '600' } },
+    timeoutSeconds: 120,
+  },
   { id: 'usage-pricing', kind: 'ours', script: 'bench/usage-pricing.ts', services: ['cost-ledger'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 180 },
   { id: 'cost-rollup', kind: 'ours', script: 'bench/cost-rollup.ts', services: ['cost-ledger'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 240 },
   { id: 'reach-query', kind: 'ours', script: 'bench/reach-query.ts', services: ['inventory'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 180 },
