@@ -2,6 +2,7 @@ export * from './cedar-schema';
 export * from './bundle';
 export * from './engine';
 export * from './default-bundle';
+export * from './policy-ids';
 export * from './tool-actions';
 export * from './outcome';
 export * from './decision-cache';

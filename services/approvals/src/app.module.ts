@@ -8,15 +8,16 @@ import { DecisionApprovalsProjection } from './approvals/decision-approvals.proj
 import { SERVICE_NAME } from './config';
 import { ApprovalsGrpcController } from './grpc/approvals.grpc.controller';
 import { OutboxRelayHost } from './outbox/outbox-relay.host';
+import { BundlePolicyIdsProjection } from './policy-ids/bundle-policy-ids.projection';
 import { ExpiryScheduler } from './scheduler';
 import { WindowService } from './windows/window.service';
 import { WindowsController } from './windows/windows.controller';
 
 export { migrations } from './migrations';
 
-/** The approvals service creates approvals from require-approval decisions. */
+/** The approvals service creates approvals from require-approval decisions and learns published policy ids. */
 export function approvalsProjections(): Projection[] {
-  return [new DecisionApprovalsProjection(SERVICE_NAME)];
+  return [new DecisionApprovalsProjection(SERVICE_NAME), new BundlePolicyIdsProjection()];
 }
 
 export const APPROVALS_PROTO = resolve(__dirname, '../../../proto/estate/approvals.proto');

@@ -200,4 +200,50 @@ describe('approvals and exception windows with the decision point', () => {
     const after = await waitFor('window no longer honoured', () => decide(lookup()), (d) => d.outcome === 'deny');
     expect(after.exceptionWindowIds).toEqual([]);
   });
+
+  it('rejects a window naming an unknown policy', async () => {
+    const window = (policyIds: string[]) => ({
+      policyIds,
+      scope: { environment: 'prod' },
+      owner: 'data-platform team',
+      reason: 'migration',
+      endsAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    const rejected = await call(approvals, '/v1/exception-windows', keys.governance.key, window(['all.forbid-prompt-injection-in-prod', 'no.such-policy']));
+    expect(rejected.status).toBe(400);
+    const body = (await rejected.json()) as { message: string; field: string };
+    expect(body.field).toBe('policyIds');
+    expect(body.message).toContain('"no.such-policy"');
+    expect(body.message).not.toContain('"all.forbid-prompt-injection-in-prod"');
+    expect(body.message).toContain('GET /v1/policy-bundles/active');
+
+    const runtimeCheck = await call(approvals, '/v1/exception-windows', keys.governance.key, window(['check:environment']));
+    expect(runtimeCheck.status).toBe(201);
+
+    const published = await call(policyService, '/v1/policy-bundles/versions', keys.security.key, {
+      policies: '@id("custom.forbid-exports")\nforbid (principal, action == Action::"write_dataset", resource);',
+    });
+    expect(published.status).toBe(201);
+    const accepted = await waitFor(
+      'published policy id known to approvals',
+      () => call(approvals, '/v1/exception-windows', keys.governance.key, window(['custom.forbid-exports'])),
+      (r) => r.status !== 400,
+    );
+    expect(accepted.status).toBe(201);
+  });
+
+  it('documents approval and window bodies in OpenAPI', async () => {
+    const document = (await (await fetch(`${approvals.baseUrl}/openapi.json`)).json()) as {
+      components: { schemas: Record<string, { properties?: Record<string, { properties?: object }> }> };
+    };
+    const propertiesOf = (name: string) => Object.keys(document.components.schemas[name]?.properties ?? {}).sort();
+    expect(propertiesOf('RequestApprovalBody')).toEqual(['contextSnapshot', 'decisionId', 'expiresInSeconds', 'path', 'reasons', 'scope', 'spanId', 'traceId']);
+    expect(propertiesOf('ApproveBody')).toEqual(['approver', 'comment', 'grantValidSeconds']);
+    expect(propertiesOf('DenyBody')).toEqual(['approver', 'reason']);
+    expect(propertiesOf('OpenWindowBody')).toEqual(['endsAt', 'owner', 'policyIds', 'reason', 'scope', 'startsAt']);
+    expect(propertiesOf('CloseWindowBody')).toEqual(['reason']);
+    const scope = document.components.schemas.RequestApprovalBody.properties?.scope;
+    expect(Object.keys(scope?.properties ?? {})).toEqual(expect.arrayContaining(['principal', 'argumentsHash', 'bundleVersion']));
+  });
 });
+

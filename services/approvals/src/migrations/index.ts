@@ -69,4 +69,12 @@ export const migrations = [
     // The API key that requested the approval, so that key can never decide it; null for approvals created from decisions.
     `ALTER TABLE ${ident(schema)}.approvals ADD COLUMN requested_by_key_id text`,
   ]),
+  sqlMigration('BundlePolicyIds1765600000000', (schema) => [
+    // Every policy id a tenant has published, so exception windows can reject ids no bundle defines.
+    `CREATE TABLE ${ident(schema)}.bundle_policy_ids (
+       tenant_id text NOT NULL,
+       policy_id text NOT NULL,
+       first_version text NOT NULL,
+       PRIMARY KEY (tenant_id, policy_id))`,
+  ]),
 ];

@@ -13,6 +13,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { appendToOutbox } from '../outbox/outbox';
 import { OutboxRelayHost } from '../outbox/outbox-relay.host';
+import { PolicyIdCatalog, unknownPolicyIdsMessage } from '../policy-ids/policy-id-catalog';
 
 interface WindowRow {
   tenant_id: string;
@@ -45,6 +46,7 @@ const MAX_WINDOW_DAYS = 90;
 @Injectable()
 export class WindowService {
   private readonly s: string;
+  private readonly policyIds: PolicyIdCatalog;
 
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
@@ -53,6 +55,7 @@ export class WindowService {
     private readonly relay: OutboxRelayHost,
   ) {
     this.s = ident(options.schema);
+    this.policyIds = new PolicyIdCatalog(pool, options.schema);
   }
 
   async open(tenantId: string, input: OpenWindowInput, actor: string) {
@@ -65,6 +68,8 @@ export class WindowService {
     if (endsAt.getTime() - startsAt.getTime() > MAX_WINDOW_DAYS * 86_400_000) {
       throw new AppError('invalid_argument', `an exception window may last at most ${MAX_WINDOW_DAYS} days; open a new one when it ends`, 'endsAt');
     }
+    const unknown = await this.policyIds.unknownIds(tenantId, input.policyIds);
+    if (unknown.length > 0) throw new AppError('invalid_argument', unknownPolicyIdsMessage(unknown), 'policyIds');
     const windowId = `win-${randomUUID()}`;
     const view = await withTransaction(this.pool, this.logger, async (client) => {
       const { rows } = await client.query<WindowRow>(
