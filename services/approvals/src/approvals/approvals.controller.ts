@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
 import { ApprovalPath, ApprovalScope } from '@estate/contracts';
 import { AppError, CurrentPrincipal } from '@estate/service-kit';
@@ -8,28 +8,30 @@ import { IsArray, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Ma
 import { APPROVAL_STATES } from './approval-state';
 import { ApprovalService } from './approval.service';
 import { waitForDecision } from './approval-wait';
+import { APPROVAL_PATH_PROPERTY, APPROVAL_SCOPE_PROPERTY } from '../openapi-schemas';
 
 export class RequestApprovalBody {
-  @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
-  @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
+  @ApiProperty(APPROVAL_SCOPE_PROPERTY) @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
+  @ApiProperty(APPROVAL_PATH_PROPERTY) @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the approvers see of the request' })
   @IsObject() contextSnapshot!: Record<string, unknown>;
-  @IsArray() @IsString({ each: true }) reasons!: string[];
-  @IsInt() @Min(60) @Max(7 * 86400) expiresInSeconds!: number;
-  @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
-  @IsOptional() @Matches(/^[0-9a-f]{16}$/) spanId?: string;
-  @IsOptional() @IsString() decisionId?: string;
+  @ApiProperty({ type: [String] }) @IsArray() @IsString({ each: true }) reasons!: string[];
+  @ApiProperty({ minimum: 60, maximum: 7 * 86400 }) @IsInt() @Min(60) @Max(7 * 86400) expiresInSeconds!: number;
+  @ApiPropertyOptional({ pattern: '^[0-9a-f]{32}$' }) @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
+  @ApiPropertyOptional({ pattern: '^[0-9a-f]{16}$' }) @IsOptional() @Matches(/^[0-9a-f]{16}$/) spanId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() decisionId?: string;
 }
 
 export class ApproveBody {
-  @IsOptional() @IsString() @MaxLength(2000) comment?: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) comment?: string;
   /** The approver's name, recorded with the vote; defaults to the API key id. */
-  @IsOptional() @IsString() @MaxLength(200) approver?: string;
-  @IsOptional() @IsInt() @Min(1) @Max(86400) grantValidSeconds?: number;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) approver?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 86400, default: 3600 }) @IsOptional() @IsInt() @Min(1) @Max(86400) grantValidSeconds?: number;
 }
 
 export class DenyBody {
-  @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
-  @IsOptional() @IsString() @MaxLength(200) approver?: string;
+  @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) approver?: string;
 }
 
 @ApiTags('approvals')

@@ -1,23 +1,28 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
 import { ExceptionScope } from '@estate/contracts';
 import { AllowRoles, AppError, CurrentPrincipal } from '@estate/service-kit';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { EXCEPTION_SCOPE_PROPERTY } from '../openapi-schemas';
 import { WindowService } from './window.service';
 
 export class OpenWindowBody {
+  @ApiProperty({
+    type: [String], minItems: 1, maxItems: 100,
+    description: 'Ids of published policies (GET /v1/policy-bundles/active on the policy service), of the default bundle, or of runtime checks',
+  })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) policyIds!: string[];
-  @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
-  @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
-  @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
-  @IsOptional() @IsISO8601() startsAt?: string;
-  @IsISO8601() endsAt!: string;
+  @ApiProperty(EXCEPTION_SCOPE_PROPERTY) @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
+  @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
+  @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' }) @IsOptional() @IsISO8601() startsAt?: string;
+  @ApiProperty({ format: 'date-time', description: 'At most 90 days after startsAt' }) @IsISO8601() endsAt!: string;
 }
 
 export class CloseWindowBody {
-  @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
 @ApiTags('exception windows')

@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
 import { CurrentPrincipal } from '@estate/service-kit';
 import { DecisionPoint, DecisionResponse } from './decision-point';
 import { DecisionRequestDto } from './decision.dto';
+import { DecisionResponseDto } from './decision-response.dto';
 
 @ApiTags('decisions')
 @ApiBearerAuth()
@@ -14,6 +15,7 @@ export class DecisionsController {
   /** Answers allow, deny or require_approval; the answer is also recorded on the decisions topic. */
   @Post()
   @HttpCode(200)
+  @ApiOkResponse({ type: DecisionResponseDto })
   decide(@CurrentPrincipal() principal: Principal, @Body() body: DecisionRequestDto): Promise<DecisionResponse> {
     return this.decisionPoint.decide(principal.tenantId, body);
   }

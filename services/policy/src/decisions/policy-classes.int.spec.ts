@@ -164,4 +164,21 @@ describe('decision point with the default bundle', () => {
     const body = (await response.json()) as { details: Array<{ field: string }> };
     expect([...new Set(body.details.map((d) => d.field))].sort()).toEqual(['action', 'context.environment']);
   });
+
+  it('documents decision bodies in OpenAPI', async () => {
+    const document = (await (await fetch(`${service.baseUrl}/openapi.json`)).json()) as {
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+      paths: Record<string, Record<string, { requestBody?: unknown; responses?: Record<string, { content?: unknown }> }>>;
+    };
+    const schemas = document.components.schemas;
+    expect(Object.keys(schemas.DecisionRequestDto.properties ?? {}).sort()).toEqual(['action', 'context', 'entities', 'principal', 'resource']);
+    expect(schemas.DecisionRequestDto.required).toEqual(expect.arrayContaining(['principal', 'action', 'resource', 'context']));
+    expect(Object.keys(schemas.DecisionContextDto.properties ?? {})).toEqual(expect.arrayContaining(['environment', 'prompt', 'arguments', 'traceId']));
+    expect(Object.keys(schemas.EntityRefDto.properties ?? {}).sort()).toEqual(['id', 'type']);
+    expect(Object.keys(schemas.DecisionResponseDto.properties ?? {})).toEqual(expect.arrayContaining(['decisionId', 'outcome', 'approval', 'cached']));
+    const decide = document.paths['/v1/decisions'].post;
+    expect(JSON.stringify(decide.requestBody)).toContain('#/components/schemas/DecisionRequestDto');
+    expect(JSON.stringify(decide.responses?.['200'])).toContain('#/components/schemas/DecisionResponseDto');
+  });
 });
+
