@@ -116,7 +116,8 @@ export class KafkajsBus implements MessageBus {
       sessionTimeout: options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxWaitTimeInMs: 100,
+      minBytes: options.fetch?.minBytes ?? 1,
+      maxWaitTimeInMs: options.fetch?.maxWaitMs ?? 100,
       retry: { retries: this.retry.retries, initialRetryTime: this.retry.initialDelayMs },
     });
     this.consumers.add(consumer);

@@ -44,7 +44,7 @@ export class PlatformaticConsumer implements BusConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30000,
       heartbeatInterval: 3000,
       maxBytesPerPartition: options.maxBytesPerPartition ?? 4 * 1024 * 1024,
-      maxWaitTime: 100,
+      maxWaitTime: options.fetch?.maxWaitMs ?? 100,
       autocommit: false,
     });
     this.consumer.on('consumer:group:join', (payload: GroupJoin) => this.onGroupJoin(payload));

@@ -54,6 +54,13 @@ export interface ConsumerOptions {
    * The platformatic client handles one batch at a time whatever the value.
    */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Bytes a fetch waits for (default 1) and the longest it waits for them in
+   * milliseconds (default 100). Waiting for more data gives larger batches,
+   * which spreads each batch's fixed cost over more records at the price of
+   * at most `maxWaitMs` of delay. The platformatic client reads only `maxWaitMs`.
+   */
+  fetch?: { minBytes: number; maxWaitMs: number };
 }
 
 export interface PartitionOffsets {

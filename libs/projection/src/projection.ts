@@ -35,6 +35,8 @@ export interface Projection {
    * Not for projections that write an outbox another process publishes.
    */
   readonly asyncCommit?: boolean;
+  /** How long a fetch may wait for data, to trade a bounded delay for larger batches (see ConsumerOptions.fetch). */
+  readonly fetch?: { minBytes: number; maxWaitMs: number };
   apply(events: EventEnvelope[], context: ProjectionContext): Promise<void>;
 }
 

@@ -65,6 +65,7 @@ export class ProjectionRunner {
       eachBatch: (batch, control) => this.handleBatch(batch, control),
       maxBytesPerPartition: this.options.maxBytesPerPartition,
       partitionsConsumedConcurrently: this.options.projection.partitionConcurrency,
+      fetch: this.options.projection.fetch,
     });
   }
 

@@ -43,6 +43,8 @@ export class TraceProjection implements Projection {
   readonly partitionConcurrency = 3;
   /** The whole effect stays in Postgres: a lost commit is fetched again from Kafka. */
   readonly asyncCommit = true;
+  /** Each batch costs about ten round trips and a commit whatever its size, so a fetch waits up to 100 ms for 256 KiB. */
+  readonly fetch = { minBytes: 256 * 1024, maxWaitMs: 100 };
 
   constructor(readonly topics: string[]) {}
 
