@@ -29,7 +29,6 @@ import {
 import { AppError, EVENT_PUBLISHER, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import { budgetStateFor } from '../budgets/budget-match';
 import { BudgetStateCache } from '../budgets/budget-state-cache';
 import { ActiveBundle, BundleRegistry } from '../bundles/bundle-registry';
@@ -38,6 +37,7 @@ import { EntityCache } from '../entities/entity-cache';
 import { ExemptionStore } from '../exemptions/exemption-store';
 import { ExemptionsProjection, grantScopeKey } from '../exemptions/exemptions.projection';
 import { DecisionRequestDto } from './decision.dto';
+import { newDecisionId } from './decision-id';
 import { DecisionRecorder } from './decision-recorder';
 import { maskContext } from './masking';
 import { countDecision } from './metrics';
@@ -107,7 +107,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
           approvalSpec: undefined,
         };
 
-    const decisionId = uuidv7();
+    const decisionId = newDecisionId();
     const { traceId, spanId } = request.context;
     const approval = result.approvalSpec ? { ...result.approvalSpec, approvalId: `apr-${decisionId}` } : undefined;
     const response: DecisionResponse = {

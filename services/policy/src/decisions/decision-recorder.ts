@@ -1,7 +1,7 @@
 import { EventEnvelope } from '@estate/contracts';
 import { EventPublisher } from '@estate/kafka';
 import type { Logger } from 'pino';
-import { decisionRecords, recordBackpressure, recordQueueDepth } from './metrics';
+import { decisionRecords, recordBackpressure, watchRecordQueue } from './metrics';
 
 const MAX_BATCH = 500;
 const RETRY_DELAY_MS = 200;
@@ -20,12 +20,15 @@ export class DecisionRecorder {
   private readonly waiters: Array<() => void> = [];
   private flushing?: Promise<void>;
   private stopped = false;
+  private readonly unwatchQueue: () => void;
 
   constructor(
     private readonly publisher: EventPublisher,
     private readonly maxQueued: number,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.unwatchQueue = watchRecordQueue(() => this.queue.length);
+  }
 
   /** Waits for room in the queue, or returns false at once when `failClosed` and the queue is full. */
   async reserve(failClosed: boolean): Promise<boolean> {
@@ -42,7 +45,6 @@ export class DecisionRecorder {
   /** Queues a record; it may exceed the bound by the records of decisions already in flight, never more. */
   record(envelope: EventEnvelope): void {
     this.queue.push(envelope);
-    recordQueueDepth.set(this.queue.length);
     this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
   }
 
@@ -50,6 +52,7 @@ export class DecisionRecorder {
   async drain(): Promise<void> {
     while (this.queue.length > 0) await (this.flushing ??= this.flush().finally(() => (this.flushing = undefined)));
     this.stopped = true;
+    this.unwatchQueue();
   }
 
   private async flush(): Promise<void> {
@@ -59,7 +62,6 @@ export class DecisionRecorder {
         await this.publisher.publish(batch);
         this.queue.splice(0, batch.length);
         decisionRecords.inc({ result: 'published' }, batch.length);
-        recordQueueDepth.set(this.queue.length);
         this.releaseWaiters();
       } catch (error) {
         decisionRecords.inc({ result: 'retried' }, batch.length);

@@ -5,9 +5,24 @@ function shared<T>(name: string, create: () => T): T {
   return (register.getSingleMetric(name) as T | undefined) ?? create();
 }
 
+/** Decisions counted since the last scrape, by `outcome|cached`; added to the counter when it is collected. */
+const uncollectedDecisions = new Map<string, number>();
+
 export const decisionsTotal = shared(
   'estate_policy_decisions_total',
-  () => new Counter({ name: 'estate_policy_decisions_total', help: 'Policy decisions answered, by outcome and whether the decision cache served them', labelNames: ['outcome', 'cached'] }),
+  () =>
+    new Counter({
+      name: 'estate_policy_decisions_total',
+      help: 'Policy decisions answered, by outcome and whether the decision cache served them',
+      labelNames: ['outcome', 'cached'],
+      collect() {
+        for (const [key, count] of uncollectedDecisions) {
+          const [outcome, cached] = key.split('|');
+          this.inc({ outcome, cached }, count);
+        }
+        uncollectedDecisions.clear();
+      },
+    }),
 );
 
 export const decisionRecords = shared(
@@ -20,20 +35,34 @@ export const recordBackpressure = shared(
   () => new Counter({ name: 'estate_policy_decision_backpressure_total', help: 'Decisions that met a full record queue: slowed (waited) or denied (fail-closed action)', labelNames: ['mode'] }),
 );
 
+/** Queue lengths of the live decision recorders, read when the gauge is collected. */
+const recordQueues = new Set<() => number>();
+
 export const recordQueueDepth = shared(
   'estate_policy_decision_record_queue',
-  () => new Gauge({ name: 'estate_policy_decision_record_queue', help: 'Decision records waiting to be published' }),
+  () =>
+    new Gauge({
+      name: 'estate_policy_decision_record_queue',
+      help: 'Decision records waiting to be published',
+      collect() {
+        let queued = 0;
+        for (const length of recordQueues) queued += length();
+        this.set(queued);
+      },
+    }),
 );
 
-const decisionCounters = new Map<string, ReturnType<typeof decisionsTotal.labels>>();
+/** Adds a recorder's queue to the gauge; call the returned function when the recorder stops. */
+export function watchRecordQueue(length: () => number): () => void {
+  recordQueues.add(length);
+  return () => recordQueues.delete(length);
+}
 
-/** Counts one decision; the labelled child is looked up once per label pair, not hashed on every call. */
+/**
+ * Counts one decision. A prom-client increment hashes its labels on every
+ * call, so decisions are tallied in a map and added when /metrics is scraped.
+ */
 export function countDecision(outcome: string, cached: boolean): void {
   const key = `${outcome}|${cached}`;
-  let counter = decisionCounters.get(key);
-  if (!counter) {
-    counter = decisionsTotal.labels({ outcome, cached: String(cached) });
-    decisionCounters.set(key, counter);
-  }
-  counter.inc();
+  uncollectedDecisions.set(key, (uncollectedDecisions.get(key) ?? 0) + 1);
 }
