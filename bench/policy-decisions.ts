@@ -2,15 +2,27 @@
  * Policy decision latency: the decision point in process, over HTTP
  * (`POST /v1/decisions`) and over gRPC, beside the bare Cedar call
  * (`statefulIsAuthorized` on the same pre-parsed bundle, entity slice and
- * context) measured in the same run. Each uncached request carries unique
- * tool-call arguments, so it misses the decision cache and measures a full
- * evaluation; repeated identical requests measure the cache hit.
+ * context) measured in the same run. The in-process phase alternates blocks
+ * of bare calls and decisions, so both see the same machine noise. Each of
+ * those decisions carries unique tool-call arguments, so it misses the
+ * decision cache and measures a full evaluation. Repeated identical
+ * requests measure the cache hit.
  *
  * The wire loads are paced (POLICY_BENCH_RATE per second for
  * POLICY_BENCH_SECONDS) from a child process, so the load client does not
  * share the service's event loop. Latency is counted from each request's
- * scheduled send time, so a saturated pool shows up as queueing. Targets
- * are reported as met or missed, never asserted. Ends with a BENCH_RESULT line.
+ * scheduled send time, so a saturated service shows up as queueing. The
+ * request mix is deterministic per request number:
+ * - POLICY_BENCH_REPEAT_PERCENT (default 50) percent repeat one of 200 hot
+ *   requests, as an agent loop does when it reissues a tool call. The rest
+ *   carry unique arguments and miss the cache.
+ * - one request in four carries a prompt (one of them with an email
+ *   address), so the prompt, PII and secret scans run.
+ * The output states the rate reached, the share the cache served and the
+ * load client's own CPU use. Before the wire phases the bench waits until
+ * the decision records of the in-process phase are published, so the wire
+ * phases do not pay for that backlog. Targets are reported as met or
+ * missed, never asserted. Ends with a BENCH_RESULT line.
  * Sizes: POLICY_BENCH_CALLS (default 5000), POLICY_BENCH_RATE (5000),
  * POLICY_BENCH_SECONDS (10), POLICY_BENCH_CONCURRENCY (64).
  */
@@ -19,7 +31,9 @@ import { createServer } from 'node:net';
 import { Agent, request as httpRequest } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
+import { register } from 'prom-client';
 import { KafkaBus } from '@estate/kafka';
 import { cedar, EntityJson, runRuntimeChecks } from '@estate/policy-engine';
 import { createLogger } from '@estate/telemetry';
@@ -36,6 +50,10 @@ const CALLS = sizeFromEnv('POLICY_BENCH_CALLS', 5_000);
 const RATE = sizeFromEnv('POLICY_BENCH_RATE', 5_000);
 const SECONDS = sizeFromEnv('POLICY_BENCH_SECONDS', 10);
 const CONCURRENCY = sizeFromEnv('POLICY_BENCH_CONCURRENCY', 64);
+const REPEAT_PERCENT = percentFromEnv('POLICY_BENCH_REPEAT_PERCENT', 50);
+const HOT_REQUESTS = 200;
+const AB_BLOCK = 50;
+const RECORD_DRAIN_TIMEOUT_MS = 120_000;
 const IN_PROCESS_TARGET_RATIO = 1.2;
 const WIRE_TARGET_P99_MS = 2;
 
@@ -44,14 +62,47 @@ const ENTITIES = [
   { uid: { type: 'Tool', id: 'search_docs' }, attrs: { sideEffects: false }, parents: [] },
 ];
 
+const PROMPTS = [
+  'Summarise the incident reports filed for the payments service last week and list the owners of each open action item.',
+  'Find the runbook for rotating database credentials; the on-call engineer is jane.doe@example.com and needs the latest version.',
+];
+
 /** Builds the request every phase sends; `n` makes its arguments, and so its cache key, unique. */
-function decisionRequest(n: number | undefined) {
+function decisionRequest(n: number | undefined, prompt?: string) {
   return {
     principal: { type: 'Agent', id: 'analyst' },
     action: 'invoke_tool' as const,
     resource: { type: 'Tool', id: 'search_docs' },
-    context: { environment: 'prod', ...(n === undefined ? {} : { arguments: { requestNumber: n } }) },
+    context: { environment: 'prod', ...(prompt === undefined ? {} : { prompt }), ...(n === undefined ? {} : { arguments: { requestNumber: n } }) },
   };
+}
+
+/** Mixes the bits of a request number (a 32-bit integer hash), so the wire mix is the same in every run. */
+function mix32(n: number): number {
+  let x = Math.imul(n ^ (n >>> 16), 0x45d9f3b);
+  x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+/** Request `n` of the wire mix: a hot request for REPEAT_PERCENT of numbers, else one with unique arguments. */
+function wireRequest(n: number, repeatPercent: number) {
+  const bits = mix32(n);
+  const id = bits % 100 < repeatPercent ? (bits >>> 8) % HOT_REQUESTS : HOT_REQUESTS + n;
+  return decisionRequest(id, id % 4 === 0 ? PROMPTS[(id >>> 2) % PROMPTS.length] : undefined);
+}
+
+function percentFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 100) throw new Error(`${name}=${raw} is invalid; expected a whole percentage from 0 to 100`);
+  return value;
+}
+
+/** Peak resident memory of this process so far (VmHWM), in MB. */
+function peakResidentMb(): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
 }
 
 interface LoadPlan {
@@ -61,6 +112,7 @@ interface LoadPlan {
   rate: number;
   seconds: number;
   concurrency: number;
+  repeatPercent: number;
 }
 
 interface LoadReport {
@@ -68,6 +120,10 @@ interface LoadReport {
   errors: number;
   firstError?: string;
   elapsedSeconds: number;
+  /** Responses with `cached: true`. */
+  cacheHits: number;
+  /** CPU seconds the load client used (user and system). */
+  clientCpuSeconds: number;
 }
 
 interface Percentiles {
@@ -91,14 +147,8 @@ function freePort(): Promise<number> {
   });
 }
 
-async function timeSync(calls: number, call: (i: number) => unknown): Promise<number[]> {
-  const latencies = new Array<number>(calls);
-  for (let i = 0; i < calls; i++) {
-    const before = process.hrtime.bigint();
-    call(i);
-    latencies[i] = Number(process.hrtime.bigint() - before) / 1e6;
-  }
-  return latencies;
+function elapsedMs(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e6;
 }
 
 async function timeAsync(calls: number, call: (i: number) => Promise<unknown>): Promise<number[]> {
@@ -106,9 +156,42 @@ async function timeAsync(calls: number, call: (i: number) => Promise<unknown>): 
   for (let i = 0; i < calls; i++) {
     const before = process.hrtime.bigint();
     await call(i);
-    latencies[i] = Number(process.hrtime.bigint() - before) / 1e6;
+    latencies[i] = elapsedMs(before);
   }
   return latencies;
+}
+
+/** Times `calls` of each, alternating blocks of AB_BLOCK bare calls and AB_BLOCK decisions. */
+async function timeAlternating(calls: number, bare: () => unknown, decide: (i: number) => Promise<unknown>) {
+  const bareMs: number[] = [];
+  const decideMs: number[] = [];
+  for (let start = 0; start < calls; start += AB_BLOCK) {
+    const end = Math.min(start + AB_BLOCK, calls);
+    for (let i = start; i < end; i++) {
+      const before = process.hrtime.bigint();
+      bare();
+      bareMs.push(elapsedMs(before));
+    }
+    for (let i = start; i < end; i++) {
+      const before = process.hrtime.bigint();
+      await decide(i);
+      decideMs.push(elapsedMs(before));
+    }
+  }
+  return { bareMs, decideMs };
+}
+
+/** Waits until the decision point has published every queued decision record; returns how long it took. */
+async function drainDecisionRecords(): Promise<{ records: number; seconds: number }> {
+  const gauge = register.getSingleMetric('estate_policy_decision_record_queue');
+  const queued = async () => ((await gauge?.get())?.values[0]?.value ?? 0) as number;
+  const records = await queued();
+  const started = performance.now();
+  while ((await queued()) > 0) {
+    if (performance.now() - started > RECORD_DRAIN_TIMEOUT_MS) throw new Error(`decision records still queued after ${RECORD_DRAIN_TIMEOUT_MS} ms; is Kafka up?`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { records, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Runs one paced load in a child process and returns its latencies. */
@@ -125,51 +208,83 @@ function runLoad(plan: LoadPlan): Promise<LoadReport> {
   });
 }
 
-/** Load client: sends `rate` requests per second for `seconds`, at most `concurrency` in flight. */
+/**
+ * Load client: sends `rate` requests per second for `seconds`, at most
+ * `concurrency` in flight. One 1 ms interval timer releases every request
+ * whose scheduled time has come, so pacing costs one timer, not one per request.
+ */
 async function loadClient(plan: LoadPlan): Promise<void> {
   const send = plan.kind === 'http' ? httpSender(plan) : grpcSender(plan);
   const total = plan.rate * plan.seconds;
   const latenciesMs: number[] = [];
   let errors = 0;
+  let cacheHits = 0;
   let firstError: string | undefined;
   let next = 0;
+  let inFlight = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  const worker = async () => {
-    while (next < total) {
-      const n = next++;
-      const scheduledAt = started + (n * 1000) / plan.rate;
-      const wait = scheduledAt - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      try {
-        await send(n);
-        latenciesMs.push(performance.now() - scheduledAt);
-      } catch (error) {
-        errors++;
-        firstError ??= (error as Error).message;
+  await new Promise<void>((finish) => {
+    const release = () => {
+      const now = performance.now();
+      while (next < total && inFlight < plan.concurrency) {
+        const scheduledAt = started + (next * 1000) / plan.rate;
+        if (scheduledAt > now) break;
+        const n = next++;
+        inFlight++;
+        send(n)
+          .then((cached) => {
+            latenciesMs.push(performance.now() - scheduledAt);
+            if (cached) cacheHits++;
+          })
+          .catch((error: Error) => {
+            errors++;
+            firstError ??= error.message;
+          })
+          .finally(() => {
+            inFlight--;
+            if (next >= total && inFlight === 0) {
+              clearInterval(timer);
+              finish();
+            } else {
+              release();
+            }
+          });
       }
-    }
+    };
+    const timer = setInterval(release, 1);
+    release();
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+  const report: LoadReport = {
+    latenciesMs, errors, firstError, cacheHits,
+    elapsedSeconds: (performance.now() - started) / 1000,
+    clientCpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
-  await Promise.all(Array.from({ length: plan.concurrency }, worker));
-  const report: LoadReport = { latenciesMs, errors, firstError, elapsedSeconds: (performance.now() - started) / 1000 };
   process.send!(report, () => process.exit(0));
 }
 
-function httpSender(plan: LoadPlan): (n: number) => Promise<void> {
+/** Sends request `n` of the mix over HTTP; resolves with whether the cache served it. */
+function httpSender(plan: LoadPlan): (n: number) => Promise<boolean> {
   const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
   const url = new URL('/v1/decisions', plan.target);
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${plan.apiKey}` };
   return (n) =>
     new Promise((done, fail) => {
-      const body = JSON.stringify(decisionRequest(n));
-      const req = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${plan.apiKey}` } }, (res) => {
-        res.resume();
-        res.once('end', () => (res.statusCode === 200 ? done() : fail(new Error(`HTTP ${res.statusCode}`))));
+      const body = JSON.stringify(wireRequest(n, plan.repeatPercent));
+      const req = httpRequest(url, { method: 'POST', agent, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.once('end', () => (res.statusCode === 200 ? done(text.includes('"cached":true')) : fail(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`))));
       });
       req.once('error', fail);
       req.end(body);
     });
 }
 
-function grpcSender(plan: LoadPlan): (n: number) => Promise<void> {
+/** Sends request `n` of the mix over gRPC; resolves with whether the cache served it. */
+function grpcSender(plan: LoadPlan): (n: number) => Promise<boolean> {
   const definition = protoLoader.loadSync(POLICY_PROTO, { keepCase: true, longs: String });
   const Service = (grpc.loadPackageDefinition(definition) as any).estate.policy.v1.PolicyDecisionService as grpc.ServiceClientConstructor;
   const client = new Service(plan.target, grpc.credentials.createInsecure());
@@ -177,9 +292,9 @@ function grpcSender(plan: LoadPlan): (n: number) => Promise<void> {
   metadata.set('authorization', `Bearer ${plan.apiKey}`);
   return (n) =>
     new Promise((done, fail) => {
-      const request = decisionRequest(n);
-      const message = { ...request, context: { environment: 'prod', arguments_json: JSON.stringify(request.context.arguments) } };
-      (client as any).Decide(message, metadata, (error: Error | null) => (error ? fail(error) : done()));
+      const request = wireRequest(n, plan.repeatPercent);
+      const context = { environment: 'prod', prompt: request.context.prompt ?? '', arguments_json: JSON.stringify(request.context.arguments) };
+      (client as any).Decide({ ...request, context }, metadata, (error: Error | null, response?: { cached?: boolean }) => (error ? fail(error) : done(response?.cached === true)));
     });
 }
 
@@ -188,6 +303,8 @@ function loadFigures(report: LoadReport, plan: LoadPlan) {
     ...percentiles(report.latenciesMs),
     perSecond: round(report.latenciesMs.length / report.elapsedSeconds),
     targetRate: plan.rate,
+    cacheHitPercent: round((100 * report.cacheHits) / Math.max(report.latenciesMs.length, 1)),
+    clientCpuPercent: round((100 * report.clientCpuSeconds) / report.elapsedSeconds),
     errors: report.errors,
     firstError: report.firstError,
   };
@@ -243,16 +360,18 @@ async function main(): Promise<void> {
     const bareAnswer = cedar.statefulIsAuthorized(bareRequest);
     if (bareAnswer.type !== 'success' || bareAnswer.response.decision !== 'allow') throw new Error(`bare call disagrees: ${JSON.stringify(bareAnswer)}`);
 
-    // Warm up both paths before measuring, then interleave nothing else with them.
-    await timeSync(Math.min(CALLS, 1000), () => cedar.statefulIsAuthorized(bareRequest));
-    await timeAsync(Math.min(CALLS, 1000), (i) => decisionPoint.decide(tenantId, decisionRequest(CALLS + i) as DecisionRequestDto));
-    const bare = percentiles(await timeSync(CALLS, () => cedar.statefulIsAuthorized(bareRequest)));
-    const inProcess = percentiles(await timeAsync(CALLS, (i) => decisionPoint.decide(tenantId, decisionRequest(2 * CALLS + i) as DecisionRequestDto)));
+    // Warm up both paths before measuring.
+    const bareCall = () => cedar.statefulIsAuthorized(bareRequest);
+    await timeAlternating(Math.min(CALLS, 1000), bareCall, (i) => decisionPoint.decide(tenantId, decisionRequest(CALLS + i) as DecisionRequestDto));
+    const alternated = await timeAlternating(CALLS, bareCall, (i) => decisionPoint.decide(tenantId, decisionRequest(2 * CALLS + i) as DecisionRequestDto));
+    const bare = percentiles(alternated.bareMs);
+    const inProcess = percentiles(alternated.decideMs);
     const cacheHit = percentiles(await timeAsync(CALLS, () => decisionPoint.decide(tenantId, decisionRequest(1) as DecisionRequestDto)));
     const repeated = await decisionPoint.decide(tenantId, decisionRequest(1) as DecisionRequestDto);
     if (!repeated.cached) throw new Error('a repeated identical request was not served from the decision cache');
+    const drained = await drainDecisionRecords();
 
-    const plan = { apiKey: security.key, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY };
+    const plan = { apiKey: security.key, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, repeatPercent: REPEAT_PERCENT };
     const httpPlan: LoadPlan = { ...plan, kind: 'http', target: service.baseUrl };
     const grpcPlan: LoadPlan = { ...plan, kind: 'grpc', target: `127.0.0.1:${grpcPort}` };
     const http = loadFigures(await runLoad(httpPlan), httpPlan);
@@ -268,8 +387,19 @@ async function main(): Promise<void> {
     console.log(`bare Cedar call      p50 ${bare.p50Ms} ms  p99 ${bare.p99Ms} ms`);
     console.log(`in process (miss)    p50 ${inProcess.p50Ms} ms  p99 ${inProcess.p99Ms} ms`);
     console.log(`in process (hit)     p50 ${cacheHit.p50Ms} ms  p99 ${cacheHit.p99Ms} ms`);
-    console.log(`HTTP  paced          p50 ${http.p50Ms} ms  p99 ${http.p99Ms} ms  ${http.perSecond}/s  errors ${http.errors}`);
-    console.log(`gRPC  paced          p50 ${grpcFigures.p50Ms} ms  p99 ${grpcFigures.p99Ms} ms  ${grpcFigures.perSecond}/s  errors ${grpcFigures.errors}`);
+    console.log(`records drained      ${drained.records} in ${round(drained.seconds)} s after the in-process phases`);
+    for (const [name, figures] of [['HTTP', http], ['gRPC', grpcFigures]] as const) {
+      console.log(
+        `${name.padEnd(5)} paced          p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  ${figures.perSecond}/s of ${RATE}/s  ` +
+          `cache served ${figures.cacheHitPercent}%  load client CPU ${figures.clientCpuPercent}%  errors ${figures.errors}`,
+      );
+    }
+    const memory = process.memoryUsage();
+    const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    console.log(
+      `bench process peak resident memory (service in process, VmHWM) ${peakResidentMb()} MB; now: resident ${mb(memory.rss)} MB, ` +
+        `JS heap ${mb(memory.heapUsed)} of ${mb(memory.heapTotal)} MB, external ${mb(memory.external)} MB`,
+    );
     for (const [name, text] of Object.entries(targets)) console.log(`target ${name}: ${text}`);
     printBenchResult({
       calls: CALLS,
@@ -277,8 +407,12 @@ async function main(): Promise<void> {
       inProcessP50Ms: inProcess.p50Ms, inProcessP99Ms: inProcess.p99Ms, inProcessToBareP99: ratio,
       cacheHitP50Ms: cacheHit.p50Ms, cacheHitP99Ms: cacheHit.p99Ms,
       httpP50Ms: http.p50Ms, httpP99Ms: http.p99Ms, httpPerSecond: http.perSecond, httpErrors: http.errors,
+      httpCacheHitPercent: http.cacheHitPercent, httpClientCpuPercent: http.clientCpuPercent,
       grpcP50Ms: grpcFigures.p50Ms, grpcP99Ms: grpcFigures.p99Ms, grpcPerSecond: grpcFigures.perSecond, grpcErrors: grpcFigures.errors,
-      targetRate: RATE, loadSeconds: SECONDS, concurrency: CONCURRENCY,
+      grpcCacheHitPercent: grpcFigures.cacheHitPercent, grpcClientCpuPercent: grpcFigures.clientCpuPercent,
+      targetRate: RATE, loadSeconds: SECONDS, concurrency: CONCURRENCY, repeatPercent: REPEAT_PERCENT,
+      recordsDrained: drained.records, recordsDrainSeconds: round(drained.seconds),
+      benchProcessPeakMb: peakResidentMb(),
       targets,
     });
   } finally {
