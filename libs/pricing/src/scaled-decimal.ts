@@ -64,5 +64,16 @@ export function formatScaled(value: ScaledDecimal): string {
 /** Returns a negative number, zero or a positive number as `left` is less than, equal to or greater than `right`. */
 export function compareScaled(left: ScaledDecimal, right: ScaledDecimal): number {
   const difference = addScaled(left, { units: -right.units, scale: right.scale }).units;
-  return difference < 0n ? -1 : difference > 0n ? 1 : 0;
+  if (difference < 0n) return -1;
+  return difference > 0n ? 1 : 0;
+}
+
+/** Decimal notation with exactly `scale` digits after the point, as Postgres prints a numeric sum of values of that scale. */
+export function formatScaledFixed(value: ScaledDecimal): string {
+  const negative = value.units < 0n;
+  const digits = (negative ? -value.units : value.units).toString();
+  const padded = digits.length <= value.scale ? '0'.repeat(value.scale - digits.length + 1) + digits : digits;
+  const point = padded.length - value.scale;
+  const text = value.scale === 0 ? padded : `${padded.slice(0, point)}.${padded.slice(point)}`;
+  return negative ? `-${text}` : text;
 }

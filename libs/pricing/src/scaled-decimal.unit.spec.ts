@@ -1,5 +1,5 @@
 import { formatMoney, money, Money } from './money';
-import { addScaled, compareScaled, formatScaled, multiplyScaled, parseScaled, SCALED_ZERO } from './scaled-decimal';
+import { addScaled, compareScaled, formatScaled, formatScaledFixed, multiplyScaled, parseScaled, SCALED_ZERO } from './scaled-decimal';
 
 // A fixed linear congruential sequence, so a failure reproduces.
 function sequence(seed: number): () => number {
@@ -46,6 +46,13 @@ describe('scaled decimals', () => {
     expect(compareScaled(parseScaled('1.0000'), parseScaled('1'))).toBe(0);
     expect(compareScaled(parseScaled('1.5'), parseScaled('1.25'))).toBe(1);
     expect(compareScaled(parseScaled('-2'), parseScaled('0.0001'))).toBe(-1);
+  });
+
+  it('keeps trailing zeros at a fixed scale', () => {
+    expect(formatScaledFixed(addScaled(parseScaled('0.0031'), parseScaled('0.0019')))).toBe('0.0050');
+    expect(formatScaledFixed(parseScaled('12'))).toBe('12');
+    expect(formatScaledFixed(parseScaled('0.000001'))).toBe('0.000001');
+    expect(formatScaledFixed({ units: -5n, scale: 3 })).toBe('-0.005');
   });
 
   it('rejects text that is not a decimal', () => {

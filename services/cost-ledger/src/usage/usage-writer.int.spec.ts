@@ -99,8 +99,8 @@ describe('usage writer against Postgres', () => {
   it('prices each call once across chunks and redelivery', async () => {
     const events = usageEvents(INSERT_CHUNK * 2 + 37);
     const target = await ledger();
-    // The third batch redelivers calls already stored by the first two.
-    await applyInBatches(target, [events.slice(0, 300), events.slice(300), events.slice(100, 400)]);
+    // The third batch redelivers calls the first two stored, followed by new ones.
+    await applyInBatches(target, [events.slice(0, 300), events.slice(300, 450), events.slice(100)]);
 
     const s = ident(target.schema);
     const { rows } = await pool.query<{ n: number; priced: number; quoted: number }>(

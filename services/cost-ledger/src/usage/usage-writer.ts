@@ -2,6 +2,7 @@ import { ident } from '@estate/projection';
 import type { PoolClient } from 'pg';
 import { PricedUsage } from './price-usage';
 import { booleanArrayLiteral, numberArrayLiteral, textArrayLiteral } from './postgres-arrays';
+import { RollupDeltas } from './rollup-deltas';
 import { upsertRollups } from './usage-rollups';
 
 const DIMENSIONS = ['workflow', 'product', 'environment', 'team', 'agent', 'model_route', 'provider', 'model', 'policy_class'] as const;
@@ -66,14 +67,17 @@ export function encodeUsageRows(usage: PricedUsage[]): string[] {
  * rollups and the workflow-hour spend. A usage id already stored (a span
  * delivered in another event, or a usage event sent twice) is skipped by the
  * insert and therefore never reaches the rollups. `priceChunk` turns one
- * chunk of calls into rows; it runs while Postgres inserts the chunk before.
- * Returns the usage that was new.
+ * chunk of calls into rows. It runs, and the chunk's rollup increments are
+ * summed, while Postgres inserts the chunk before. Returns the usage that
+ * was new.
  */
 export async function insertUsage<T>(client: PoolClient, schema: string, calls: T[], priceChunk: (chunk: T[]) => PricedUsage[]): Promise<PricedUsage[]> {
   if (calls.length === 0) return [];
   const statement = insertStatement(ident(schema));
   const fresh = new Set<string>();
   const priced: PricedUsage[] = [];
+  // Summed as if every call were new, which is the usual case; redelivered calls make a second sum below.
+  const deltas = new RollupDeltas();
   let inFlight: Promise<void> | null = null;
   for (let start = 0; start < calls.length; start += INSERT_CHUNK) {
     const chunk = priceChunk(calls.slice(start, start + INSERT_CHUNK));
@@ -83,9 +87,17 @@ export async function insertUsage<T>(client: PoolClient, schema: string, calls: 
     inFlight = client.query<{ tenant_id: string; usage_id: string }>(statement, values).then(({ rows }) => {
       for (const row of rows) fresh.add(`${row.tenant_id}\u0000${row.usage_id}`);
     });
+    // Marks a failed insert as handled in case pricing the next chunk throws before the insert is awaited.
+    // The transaction is rolled back in that case, and awaiting the insert below still raises its error.
+    inFlight.catch(() => undefined);
+    deltas.add(chunk);
   }
   await inFlight;
+  if (fresh.size === priced.length) {
+    await upsertRollups(client, schema, deltas);
+    return priced;
+  }
   const inserted = priced.filter((u) => fresh.has(`${u.tenantId}\u0000${u.usageId}`));
-  await upsertRollups(client, schema, inserted);
+  if (inserted.length > 0) await upsertRollups(client, schema, new RollupDeltas().add(inserted));
   return inserted;
 }
