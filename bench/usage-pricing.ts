@@ -3,72 +3,140 @@
  * (pricing, usage insert, rollups, budgets, signals) in batches of 1,000
  * inside transactions, as the projection runner does, and prints usage
  * records per second. Kafka is left out so the figure is the ledger's own
- * work. Uses a fresh schema and drops it afterwards. Ends with a
- * BENCH_RESULT line; RECORDS and BATCH size the run.
+ * work. The records are applied in ROUNDS consecutive rounds of equal size
+ * on one growing schema, so the spread across rounds shows both noise and
+ * any slowdown as the tables grow. Uses a fresh schema and drops it
+ * afterwards. Ends with a BENCH_RESULT line; RECORDS, BATCH and ROUNDS size
+ * the run.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/usage-pricing.ts
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createEnvelope, EventEnvelope, UsageRecordedV1 } from '@estate/contracts';
 import { DEFAULT_SIGNAL_THRESHOLDS } from '@estate/pricing';
 import { ident } from '@estate/projection';
 import { runMigrations } from '@estate/service-kit';
-import { Pool } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { migrations } from '../services/cost-ledger/src/migrations';
 import { PriceBooks } from '../services/cost-ledger/src/pricing/price-books';
 import { UsagePricingProjection } from '../services/cost-ledger/src/usage/usage-projection';
 import { DefaultCatalogLoader } from '../services/cost-ledger/src/pricing/default-catalog';
 import { createLogger } from '@estate/telemetry';
 import { printBenchResult, sizeFromEnv } from './suite/bench-result';
+import { databaseUrl } from './suite/environment';
+import { round, summarize } from './suite/stats';
 
 const RECORDS = sizeFromEnv('RECORDS', 100_000);
 const BATCH = sizeFromEnv('BATCH', 1000);
+const ROUNDS = sizeFromEnv('ROUNDS', 5);
 const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5-20250929', 'gemini/gemini-2.5-flash', 'o3-mini'];
 
+function usageEvents(): EventEnvelope[] {
+  return Array.from({ length: RECORDS }, (_, i) =>
+    createEnvelope({
+      type: UsageRecordedV1.type,
+      schemaVersion: 1,
+      tenantId: `tenant-${i % 4}`,
+      producer: 'bench',
+      key: `u-${i}`,
+      payload: {
+        usageId: `u-${i}`,
+        occurredAt: new Date(Date.now() - (i % 10_000) * 60_000).toISOString(),
+        model: MODELS[i % MODELS.length],
+        workflow: `wf-${i % 40}`,
+        team: `team-${i % 7}`,
+        environment: i % 3 === 0 ? 'staging' : 'prod',
+        usage: { input: 500 + (i % 2000), cachedInput: i % 300, output: 50 + (i % 400), reasoning: i % 5 === 4 ? 20 : 0 },
+      },
+    }),
+  );
+}
+
+/**
+ * CPU milliseconds used so far by the Postgres backend serving `client`, read
+ * from /proc. Returns null when the server runs in another process namespace
+ * (a container), where its process id is not visible.
+ */
+async function backendCpuReader(client: PoolClient): Promise<() => number | null> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  // /proc reports CPU time in clock ticks of 1/100 s (USER_HZ on Linux).
+  const msPerTick = 10;
+  return () => {
+    try {
+      const fields = readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * msPerTick;
+    } catch {
+      return null;
+    }
+  };
+}
+
+const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/estate';
+  const url = databaseUrl();
   const schema = `bench_pricing_${Date.now().toString(36)}`;
-  const pool = new Pool({ connectionString: databaseUrl, max: 2 });
+  const pool = new Pool({ connectionString: url, max: 2 });
   try {
-    await runMigrations(databaseUrl, schema, migrations);
+    await runMigrations(url, schema, migrations);
     const logger = createLogger('bench', 'warn');
     await new DefaultCatalogLoader(pool, { schema } as never, logger).onModuleInit();
     const projection = new UsagePricingProjection(new PriceBooks(schema), DEFAULT_SIGNAL_THRESHOLDS);
+    const events = usageEvents();
+    const perRound = Math.ceil(RECORDS / ROUNDS / BATCH) * BATCH;
+    console.log(`usage pricing: ${RECORDS} records in batches of ${BATCH}, ${ROUNDS} rounds; load average at start ${loadAverage()}`);
 
-    const events: EventEnvelope[] = Array.from({ length: RECORDS }, (_, i) =>
-      createEnvelope({
-        type: UsageRecordedV1.type,
-        schemaVersion: 1,
-        tenantId: `tenant-${i % 4}`,
-        producer: 'bench',
-        key: `u-${i}`,
-        payload: {
-          usageId: `u-${i}`,
-          occurredAt: new Date(Date.now() - (i % 10_000) * 60_000).toISOString(),
-          model: MODELS[i % MODELS.length],
-          workflow: `wf-${i % 40}`,
-          team: `team-${i % 7}`,
-          environment: i % 3 === 0 ? 'staging' : 'prod',
-          usage: { input: 500 + (i % 2000), cachedInput: i % 300, output: 50 + (i % 400), reasoning: i % 5 === 4 ? 20 : 0 },
-        },
-      }),
-    );
-
-    const started = process.hrtime.bigint();
-    for (let i = 0; i < events.length; i += BATCH) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await projection.apply(events.slice(i, i + BATCH), { client, schema });
-        await client.query('COMMIT');
-      } finally {
-        client.release();
+    // One client for the whole run, as the runner's pool hands out, so its backend's CPU time can be read.
+    const client = await pool.connect();
+    const rates: number[] = [];
+    let seconds = 0;
+    let nodeCpuMs = 0;
+    let postgresCpuMs: number | null = 0;
+    try {
+      const backendCpu = await backendCpuReader(client);
+      for (let start = 0; start < events.length; start += perRound) {
+        const roundEvents = events.slice(start, start + perRound);
+        const cpuBefore = process.cpuUsage();
+        const backendBefore = backendCpu();
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < roundEvents.length; i += BATCH) {
+          await client.query('BEGIN');
+          await projection.apply(roundEvents.slice(i, i + BATCH), { client, schema });
+          await client.query('COMMIT');
+        }
+        const roundSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const cpu = process.cpuUsage(cpuBefore);
+        const backendAfter = backendCpu();
+        seconds += roundSeconds;
+        nodeCpuMs += (cpu.user + cpu.system) / 1000;
+        postgresCpuMs = postgresCpuMs === null || backendBefore === null || backendAfter === null ? null : postgresCpuMs + backendAfter - backendBefore;
+        rates.push(Math.round(roundEvents.length / roundSeconds));
+        console.log(`round ${rates.length}: ${roundEvents.length} records in ${roundSeconds.toFixed(2)} s = ${rates[rates.length - 1]} records/s`);
       }
+    } finally {
+      client.release();
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
     const { rows } = await pool.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE priced)::int AS priced FROM ${ident(schema)}.usage_records`);
     const recordsPerSecond = Math.round(rows[0].n / seconds);
+    const rounds = summarize(rates);
+    const nodeMicros = round((nodeCpuMs * 1000) / rows[0].n);
+    const postgresMicros = postgresCpuMs === null ? null : round((postgresCpuMs * 1000) / rows[0].n);
     console.log(`usage records priced and projected: ${rows[0].n} (${rows[0].priced} priced) in ${seconds.toFixed(2)} s = ${recordsPerSecond} records/s`);
-    printBenchResult({ records_per_second: recordsPerSecond, batch_size: BATCH, records: rows[0].n, priced: rows[0].priced, seconds: Number(seconds.toFixed(3)) });
+    console.log(`rounds: median ${rounds.median}, min ${rounds.min}, max ${rounds.max} records/s`);
+    console.log(`CPU per record: Node ${nodeMicros} µs, Postgres backend ${postgresMicros ?? 'not visible'} µs; load average at end ${loadAverage()}`);
+    printBenchResult({
+      records_per_second: recordsPerSecond,
+      batch_size: BATCH,
+      records: rows[0].n,
+      priced: rows[0].priced,
+      seconds: Number(seconds.toFixed(3)),
+      rounds,
+      node_cpu_us_per_record: nodeMicros,
+      postgres_cpu_us_per_record: postgresMicros,
+      load_average: loadavg().map((l) => Number(l.toFixed(2))),
+    });
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
     await pool.end();
