@@ -12,8 +12,9 @@ export const configSchema = {
     min: 0,
     max: 600_000,
   }),
+  // About 1.2 KB of heap per record with a short prompt, up to several KB with a long masked one.
   POLICY_RECORD_QUEUE_MAX: integer('Decision records waiting for Kafka before new decisions slow down or fail closed', {
-    default: '20000',
+    default: '5000',
     min: 1,
     max: 1_000_000,
   }),
@@ -37,7 +38,7 @@ export interface DecisionSettings {
 export const DEFAULT_DECISION_SETTINGS: DecisionSettings = {
   cacheSize: 10000,
   cacheTtlMs: 5000,
-  recordQueueMax: 20000,
+  recordQueueMax: 5000,
   failClosedActions: ['write_dataset'],
   maxOutputLength: 20000,
 };

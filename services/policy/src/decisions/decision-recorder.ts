@@ -42,10 +42,17 @@ export class DecisionRecorder {
     return true;
   }
 
-  /** Queues a record; it may exceed the bound by the records of decisions already in flight, never more. */
+  /**
+   * Queues a record; it may exceed the bound by the records of decisions
+   * already in flight, never more. The send starts on the next turn of the
+   * event loop, so encoding never runs inside the caller's request and the
+   * decisions of one turn share a batch.
+   */
   record(envelope: EventEnvelope): void {
     this.queue.push(envelope);
-    this.flushing ??= this.flush().finally(() => (this.flushing = undefined));
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => (this.flushing = undefined));
   }
 
   /** Publishes everything queued; called on shutdown before Kafka closes. */
