@@ -11,4 +11,7 @@ bash scripts/stack.sh status
 export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:9092}"
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/estate}"
 export BENCH_MODE="$mode"
+# Services the suite starts for memory sampling run as deployed: compiled, without ts-node.
+bash scripts/build.sh
+export ESTATE_RUNTIME=dist
 exec node -r ts-node/register/transpile-only -r tsconfig-paths/register bench/suite/run-suite.ts
