@@ -10,7 +10,6 @@
  * Usage: ingest-load-client.ts <url> <body file> <amount> <connections> <headers JSON>
  */
 import { readFileSync } from 'node:fs';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<Record<string, unknown>> & NodeJS.EventEmitter;
 
 async function run(): Promise<void> {
