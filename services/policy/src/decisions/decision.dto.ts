@@ -16,7 +16,7 @@ import {
 import { BASE_ACTIONS, BaseAction, BUDGET_STATES } from '@estate/policy-engine';
 
 export const ENTITY_TYPES = ['Agent', 'User', 'Tool', 'Dataset', 'ModelRoute', 'OutputChannel', 'McpServer', 'Team', 'Environment', 'PolicyClass'] as const;
-const MAX_TEXT = 200_000;
+export const MAX_TEXT = 200_000;
 
 export class EntityRefDto {
   @ApiProperty({ enum: ENTITY_TYPES, example: 'Agent' }) @IsIn(ENTITY_TYPES) type!: string;

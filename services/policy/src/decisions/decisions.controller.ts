@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
 import { CurrentPrincipal } from '@estate/service-kit';
+import { DecisionBody } from './decision-body';
 import { DecisionPoint, DecisionResponse } from './decision-point';
 import { DecisionRequestDto } from './decision.dto';
 import { DecisionResponseDto } from './decision-response.dto';
@@ -15,8 +16,9 @@ export class DecisionsController {
   /** Answers allow, deny or require_approval; the answer is also recorded on the decisions topic. */
   @Post()
   @HttpCode(200)
+  @ApiBody({ type: DecisionRequestDto })
   @ApiOkResponse({ type: DecisionResponseDto })
-  decide(@CurrentPrincipal() principal: Principal, @Body() body: DecisionRequestDto): Promise<DecisionResponse> {
+  decide(@CurrentPrincipal() principal: Principal, @DecisionBody() body: DecisionRequestDto): Promise<DecisionResponse> {
     return this.decisionPoint.decide(principal.tenantId, body);
   }
 }

@@ -6,6 +6,7 @@ import { validatePlain } from '@estate/contracts';
 import { API_KEY_STORE, AppError, authenticateCall, Public, SERVICE_LOGGER, toRpcException } from '@estate/service-kit';
 import type { Logger } from 'pino';
 import { DecisionPoint } from '../decisions/decision-point';
+import { acceptDecisionRequest } from '../decisions/decision-request-check';
 import { DecisionRequestDto } from '../decisions/decision.dto';
 
 interface GrpcEntityRef {
@@ -82,7 +83,11 @@ function toDto(request: DecideRequest): DecisionRequestDto {
     },
     entities: parseJson(text(request.entities_json), 'entities_json'),
   };
-  const checked = validatePlain(DecisionRequestDto, JSON.parse(JSON.stringify(plain)));
+  // The JSON round trip drops undefined fields, as a REST body would not have them.
+  const json: unknown = JSON.parse(JSON.stringify(plain));
+  const accepted = acceptDecisionRequest(json);
+  if (accepted) return accepted;
+  const checked = validatePlain(DecisionRequestDto, json);
   if (!checked.value) {
     const issues = checked.issues.map((i) => `${i.field}: ${i.message}`).join('; ');
     throw new AppError('invalid_argument', `decision request is invalid: ${issues}`);
