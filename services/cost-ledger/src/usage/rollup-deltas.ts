@@ -3,7 +3,6 @@ import { PricedUsage } from './price-usage';
 import { numberArrayLiteral, textArrayLiteral } from './postgres-arrays';
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 const DIMENSION_KEYS = ['workflow', 'product', 'environment', 'team', 'agent', 'modelRoute', 'provider', null, 'policyClass'] as const;
 
 /** Sums of one rollup row's measures over the calls of a batch. */
@@ -23,59 +22,46 @@ interface RollupTotals {
   cost: ScaledDecimal | null;
 }
 
-interface SpendTotal {
-  tenantId: string;
-  workflow: string;
-  hour: number;
-  cost: ScaledDecimal;
-}
-
 /**
- * The increments a batch of new usage makes to the hourly and daily rollups
- * and to the workflow-hour spend, summed in Node so Postgres only upserts
- * them. Sums are exact, and a cost sum keeps the largest scale among its
- * parts, as Postgres's sum(numeric) does, so the stored text is the same.
+ * The increments a batch of new usage makes to the hourly rollup, summed in
+ * Node so Postgres only upserts them and derives the daily rollup and the
+ * workflow-hour spend from them. Sums are exact, and a cost sum keeps the
+ * largest scale among its parts, as Postgres's sum(numeric) does, so the
+ * stored text is the same as summing the usage rows in Postgres.
  */
 export class RollupDeltas {
   private readonly hourly = new Map<string, RollupTotals>();
-  private readonly daily = new Map<string, RollupTotals>();
-  private readonly spend = new Map<string, SpendTotal>();
 
   add(usage: readonly PricedUsage[]): this {
     for (const u of usage) {
       const dimensions = DIMENSION_KEYS.map((key) => (key === null ? u.model : (u.dimensions[key] ?? '')));
-      const dimensionsKey = dimensions.join('\u0000');
-      const cost = u.cost === null ? null : parseScaled(u.cost);
-      const at = u.occurredAt.getTime();
-      const hour = Math.floor(at / HOUR_MS) * HOUR_MS;
-      addCall(this.hourly, u, hour, dimensions, dimensionsKey, cost);
-      addCall(this.daily, u, Math.floor(at / DAY_MS) * DAY_MS, dimensions, dimensionsKey, cost);
-      if (cost !== null && dimensions[0] !== '') {
-        const key = `${u.tenantId}\u0000${dimensions[0]}\u0000${hour}`;
-        const total = this.spend.get(key);
-        if (total) total.cost = addScaled(total.cost, cost);
-        else this.spend.set(key, { tenantId: u.tenantId, workflow: dimensions[0], hour, cost });
-      }
+      const hour = Math.floor(u.occurredAt.getTime() / HOUR_MS) * HOUR_MS;
+      addCall(this.hourly, u, hour, dimensions, u.cost === null ? null : parseScaled(u.cost));
     }
     return this;
   }
 
-  /** Encodes the hourly rows, then the daily rows, then the spend rows as array literals. */
+  /** Encodes the hourly rows as array literals in the column order of the rollup tables. */
   encode(): string[] {
-    const spend = [...this.spend.values()];
+    const rows = [...this.hourly.values()];
     return [
-      ...encodeRollup([...this.hourly.values()]),
-      ...encodeRollup([...this.daily.values()]),
-      textArrayLiteral(spend.map((s) => s.tenantId)),
-      textArrayLiteral(spend.map((s) => s.workflow)),
-      textArrayLiteral(spend.map((s) => new Date(s.hour).toISOString())),
-      textArrayLiteral(spend.map((s) => formatScaledFixed(s.cost))),
+      textArrayLiteral(rows.map((r) => r.tenantId)),
+      textArrayLiteral(rows.map((r) => new Date(r.bucket).toISOString())),
+      ...DIMENSION_KEYS.map((_, i) => textArrayLiteral(rows.map((r) => r.dimensions[i]))),
+      numberArrayLiteral(rows.map((r) => r.calls)),
+      numberArrayLiteral(rows.map((r) => r.unpricedCalls)),
+      numberArrayLiteral(rows.map((r) => r.inputTokens)),
+      numberArrayLiteral(rows.map((r) => r.outputTokens)),
+      numberArrayLiteral(rows.map((r) => r.cachedInputTokens)),
+      numberArrayLiteral(rows.map((r) => r.cacheCreationTokens)),
+      numberArrayLiteral(rows.map((r) => r.reasoningTokens)),
+      textArrayLiteral(rows.map((r) => (r.cost === null ? '0' : formatScaledFixed(r.cost)))),
     ];
   }
 }
 
-function addCall(rows: Map<string, RollupTotals>, u: PricedUsage, bucket: number, dimensions: string[], dimensionsKey: string, cost: ScaledDecimal | null): void {
-  const key = `${u.tenantId}\u0000${bucket}\u0000${dimensionsKey}`;
+function addCall(rows: Map<string, RollupTotals>, u: PricedUsage, bucket: number, dimensions: string[], cost: ScaledDecimal | null): void {
+  const key = `${u.tenantId}\u0000${bucket}\u0000${dimensions.join('\u0000')}`;
   let row = rows.get(key);
   if (!row) {
     row = { tenantId: u.tenantId, bucket, dimensions, calls: 0, unpricedCalls: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheCreationTokens: 0, reasoningTokens: 0, cost: null };
@@ -90,20 +76,4 @@ function addCall(rows: Map<string, RollupTotals>, u: PricedUsage, bucket: number
   row.cacheCreationTokens += q.cacheCreation + q.cacheCreation1h;
   row.reasoningTokens += q.reasoning;
   if (cost !== null) row.cost = row.cost === null ? cost : addScaled(row.cost, cost);
-}
-
-function encodeRollup(rows: RollupTotals[]): string[] {
-  return [
-    textArrayLiteral(rows.map((r) => r.tenantId)),
-    textArrayLiteral(rows.map((r) => new Date(r.bucket).toISOString())),
-    ...DIMENSION_KEYS.map((_, i) => textArrayLiteral(rows.map((r) => r.dimensions[i]))),
-    numberArrayLiteral(rows.map((r) => r.calls)),
-    numberArrayLiteral(rows.map((r) => r.unpricedCalls)),
-    numberArrayLiteral(rows.map((r) => r.inputTokens)),
-    numberArrayLiteral(rows.map((r) => r.outputTokens)),
-    numberArrayLiteral(rows.map((r) => r.cachedInputTokens)),
-    numberArrayLiteral(rows.map((r) => r.cacheCreationTokens)),
-    numberArrayLiteral(rows.map((r) => r.reasoningTokens)),
-    textArrayLiteral(rows.map((r) => (r.cost === null ? '0' : formatScaledFixed(r.cost)))),
-  ];
 }

@@ -3,14 +3,11 @@ import type { PoolClient } from 'pg';
 import { RollupDeltas } from './rollup-deltas';
 
 const DIMS = 'workflow, product, environment, team, agent, model_route, provider, model, policy_class';
-const ROLLUP_TYPES = ['text', 'timestamptz', ...Array(9).fill('text'), ...Array(7).fill('bigint'), 'numeric'];
+const MEASURES = 'calls, unpriced_calls, input_tokens, output_tokens, cached_input_tokens, cache_creation_tokens, reasoning_tokens, cost';
+const DELTA_TYPES = ['text', 'timestamptz', ...Array(9).fill('text'), ...Array(7).fill('bigint'), 'numeric'];
 
-function rollupUpsert(s: string, table: string, firstParameter: number): string {
-  const unnest = ROLLUP_TYPES.map((type, i) => `$${firstParameter + i}::${type}[]`).join(', ');
-  return `INSERT INTO ${s}.${table} (tenant_id, bucket, ${DIMS}, calls, unpriced_calls, input_tokens, output_tokens,
-      cached_input_tokens, cache_creation_tokens, reasoning_tokens, cost)
-    SELECT * FROM unnest(${unnest})
-    ON CONFLICT (tenant_id, bucket, ${DIMS}) DO UPDATE SET
+function onConflictAdd(table: string): string {
+  return `ON CONFLICT (tenant_id, bucket, ${DIMS}) DO UPDATE SET
       calls = ${table}.calls + excluded.calls,
       unpriced_calls = ${table}.unpriced_calls + excluded.unpriced_calls,
       input_tokens = ${table}.input_tokens + excluded.input_tokens,
@@ -21,25 +18,34 @@ function rollupUpsert(s: string, table: string, firstParameter: number): string 
       cost = ${table}.cost + excluded.cost`;
 }
 
-function workflowSpendUpsert(s: string, firstParameter: number): string {
-  const [tenant, workflow, hour, cost] = [0, 1, 2, 3].map((i) => `$${firstParameter + i}`);
-  return `INSERT INTO ${s}.workflow_hourly_spend AS w (tenant_id, workflow, hour, cost)
-    SELECT * FROM unnest(${tenant}::text[], ${workflow}::text[], ${hour}::timestamptz[], ${cost}::numeric[])
-    ON CONFLICT (tenant_id, workflow, hour) DO UPDATE SET cost = w.cost + excluded.cost`;
-}
-
 /**
- * Adds a batch's rollup increments to the hourly and daily rollups and the
- * workflow-hour spend with one statement, so each rollup row is upserted
- * once per batch whatever the number of insert chunks.
+ * Adds a batch's hourly increments to the hourly rollup, their sums per UTC
+ * day to the daily rollup, and the priced cost per workflow and hour to
+ * `workflow_hourly_spend`, with one statement. Each rollup row is therefore
+ * upserted once per batch whatever the number of insert chunks. An hourly
+ * increment with calls > unpriced_calls has at least one priced call, and
+ * its cost is the sum of the priced calls alone.
  */
 export async function upsertRollups(client: PoolClient, schema: string, deltas: RollupDeltas): Promise<void> {
   const s = ident(schema);
-  const daily = 1 + ROLLUP_TYPES.length;
-  const spend = daily + ROLLUP_TYPES.length;
+  const unnest = DELTA_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
   await client.query(
-    `WITH hourly AS (${rollupUpsert(s, 'cost_rollup_hourly', 1)}), daily AS (${rollupUpsert(s, 'cost_rollup_daily', daily)})
-     ${workflowSpendUpsert(s, spend)}`,
+    `WITH delta AS (
+       SELECT * FROM unnest(${unnest}) AS d(tenant_id, bucket, ${DIMS}, ${MEASURES})
+     ), hourly AS (
+       INSERT INTO ${s}.cost_rollup_hourly (tenant_id, bucket, ${DIMS}, ${MEASURES})
+       SELECT * FROM delta
+       ${onConflictAdd('cost_rollup_hourly')}
+     ), daily AS (
+       INSERT INTO ${s}.cost_rollup_daily (tenant_id, bucket, ${DIMS}, ${MEASURES})
+       SELECT tenant_id, date_trunc('day', bucket, 'UTC'), ${DIMS}, sum(calls), sum(unpriced_calls), sum(input_tokens),
+         sum(output_tokens), sum(cached_input_tokens), sum(cache_creation_tokens), sum(reasoning_tokens), sum(cost)
+       FROM delta GROUP BY 1, 2, ${DIMS}
+       ${onConflictAdd('cost_rollup_daily')}
+     )
+     INSERT INTO ${s}.workflow_hourly_spend AS w (tenant_id, workflow, hour, cost)
+     SELECT tenant_id, workflow, bucket, sum(cost) FROM delta WHERE workflow <> '' AND calls > unpriced_calls GROUP BY 1, 2, 3
+     ON CONFLICT (tenant_id, workflow, hour) DO UPDATE SET cost = w.cost + excluded.cost`,
     deltas.encode(),
   );
 }
