@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
 import { AllowRoles, AppError, CurrentPrincipal } from '@estate/service-kit';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
@@ -11,12 +11,12 @@ const MAX_POLICY_TEXT = 1_000_000;
 
 export class PublishBundleBody {
   /** Cedar policy text; each policy should carry `@id("...")` so decisions name it. */
-  @IsString() @IsNotEmpty() @MaxLength(MAX_POLICY_TEXT) policies!: string;
-  @IsOptional() @IsString() @MaxLength(2000) description?: string;
+  @ApiProperty({ maxLength: MAX_POLICY_TEXT }) @IsString() @IsNotEmpty() @MaxLength(MAX_POLICY_TEXT) policies!: string;
+  @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) description?: string;
 }
 
 export class RollbackBody {
-  @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
+  @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
 const actorOf = (principal: Principal) => `${principal.role}:${principal.keyId}`;

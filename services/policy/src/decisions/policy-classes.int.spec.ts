@@ -179,6 +179,9 @@ describe('decision point with the default bundle', () => {
     const decide = document.paths['/v1/decisions'].post;
     expect(JSON.stringify(decide.requestBody)).toContain('#/components/schemas/DecisionRequestDto');
     expect(JSON.stringify(decide.responses?.['200'])).toContain('#/components/schemas/DecisionResponseDto');
+    expect(Object.keys(schemas.PublishBundleBody.properties ?? {}).sort()).toEqual(['description', 'policies']);
+    expect(Object.keys(schemas.UpsertEntitiesBody.properties ?? {})).toEqual(['entities']);
+    expect(Object.keys(schemas.ImportToolsBody.properties ?? {}).sort()).toEqual(['mcpServer', 'tools']);
   });
 });
 

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
 import { EntityJson } from '@estate/policy-engine';
 import { AllowRoles, CurrentPrincipal } from '@estate/service-kit';
@@ -9,6 +9,7 @@ import { EntityDto } from '../decisions/decision.dto';
 import { EntityCache } from './entity-cache';
 
 export class UpsertEntitiesBody {
+  @ApiProperty({ type: [EntityDto], minItems: 1, maxItems: 5000 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(5000) @ValidateNested({ each: true }) @Type(() => EntityDto) entities!: EntityDto[];
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
 import { generateToolActions, McpTool } from '@estate/policy-engine';
 import { AllowRoles, AppError, CurrentPrincipal, PG_POOL, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
@@ -10,8 +10,12 @@ import { ToolStore } from './tool-store';
 
 export class ImportToolsBody {
   /** The MCP server the list came from; it becomes each tool's parent entity. */
-  @IsOptional() @IsString() @MaxLength(256) mcpServer?: string;
+  @ApiPropertyOptional({ maxLength: 256 }) @IsOptional() @IsString() @MaxLength(256) mcpServer?: string;
   /** The `tools` array of an MCP `tools/list` result. */
+  @ApiProperty({
+    type: 'array', minItems: 1, maxItems: 2000,
+    items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, description: { type: 'string' }, inputSchema: { type: 'object' } } },
+  })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2000) @IsObject({ each: true }) tools!: McpTool[];
 }
 
