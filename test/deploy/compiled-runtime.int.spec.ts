@@ -26,17 +26,18 @@ describe('compiled runtime', () => {
     await run('bash', [path.join(ROOT, 'scripts/build.sh')], { cwd: ROOT, timeout: 240_000 });
     const infra = testInfrastructure();
     const port = 39306;
-    service = spawn('bash', [path.join(ROOT, 'scripts/start-service.sh'), 'reporting'], {
+    const child = spawn('bash', [path.join(ROOT, 'scripts/start-service.sh'), 'reporting'], {
       cwd: ROOT,
-      env: { ...process.env, ESTATE_RUNTIME: 'dist', HTTP_PORT: String(port), GRPC_PORT: '59306', KAFKA_BROKERS: infra.kafkaBrokers, DATABASE_URL: infra.databaseUrl, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ESTATE_RUNTIME: 'dist', HTTP_PORT: String(port), GRPC_PORT: '59306', KAFKA_BROKERS: infra.kafkaBrokers.join(','), DATABASE_URL: infra.databaseUrl, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    service.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    service.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    service = child;
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const ready = await waitFor(
       `compiled reporting ready on ${port}`,
       async () => {
-        if (service!.exitCode !== null) throw new Error(`compiled service exited with ${service!.exitCode}: ${output.slice(-2000)}`);
+        if (child.exitCode !== null) throw new Error(`compiled service exited with ${child.exitCode}: ${output.slice(-2000)}`);
         return fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
       },
       (status) => status === 200,

@@ -1,4 +1,6 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { AppError } from './app-error';
+import { bodyShapeProblem } from './body-shape';
 
 function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((error) => {
@@ -8,9 +10,25 @@ function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string;
   });
 }
 
+/**
+ * Rejects bodies too deep to validate before class-transformer copies them.
+ * Bodies bound to a DTO class are also rejected when they hold NUL
+ * characters; untyped bodies (trace files) replace NUL where they are stored.
+ */
+class BodyCheckingValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'body') {
+      const typed = metadata.metatype !== undefined && metadata.metatype !== Object && metadata.metatype !== String;
+      const problem = bodyShapeProblem(value, { allowNul: !typed });
+      if (problem) throw new AppError('invalid_argument', problem.message, problem.field);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** class-validator pipe whose 400 names every invalid field. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyCheckingValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

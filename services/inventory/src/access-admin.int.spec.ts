@@ -31,6 +31,21 @@ describe('API keys through the inventory service', () => {
     expect(await response.json()).toEqual({ status: 'ok', checks: { postgres: 'ok', kafka: 'ok' } });
   });
 
+  it('answers bodies too deep to validate or holding NUL with a 400 naming the field', async () => {
+    const tenantId = `t-${uniqueSuffix()}`;
+    const keys = await issueTestKeys(bus, tenantId, ['admin']);
+    await waitFor('admin key accepted', () => call('/v1/api-keys', keys.admin.key, { method: 'POST', body: '{}' }), (r) => r.status !== 401);
+    let deep = '"x"';
+    for (let i = 0; i < 5000; i++) deep = `[${deep}]`;
+    const tooDeep = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: `{"role":"security","label":${deep}}` });
+    expect(tooDeep.status).toBe(400);
+    expect(await tooDeep.json()).toMatchObject({ code: 'invalid_argument', field: expect.stringMatching(/^label\.0\.0/), message: expect.stringContaining('nested more than 64 levels') });
+
+    const nul = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ role: 'security', label: 'lead\u0000x' }) });
+    expect(nul.status).toBe(400);
+    expect(await nul.json()).toMatchObject({ code: 'invalid_argument', field: 'label', message: expect.stringContaining('NUL character') });
+  });
+
   it('issues, enforces and revokes keys per tenant and role', async () => {
     const tenantId = `t-${uniqueSuffix()}`;
     const keys = await issueTestKeys(bus, tenantId, ['admin', 'finops']);

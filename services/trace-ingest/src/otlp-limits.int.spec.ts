@@ -154,8 +154,25 @@ describe('OTLP limits and errors', () => {
     expect(response.status).toBe(status);
   });
 
-  it('rejects an unsupported content type with 415', async () => {
+  it('rejects an unsupported content type with 415 and a readable JSON body', async () => {
     const response = await send('<xml/>', { 'content-type': 'application/xml' });
     expect(response.status).toBe(415);
+    expect(JSON.parse(response.bytes.toString('utf8'))).toMatchObject({ code: 'unsupported_media_type', message: expect.stringContaining('send application/x-protobuf or application/json') });
+  });
+
+  it('answers an unknown route with the shared error body', async () => {
+    const response = await fetch(ingest.otlpHttpUrl.replace('/v1/traces', '/v1/metrics'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'not_found', message: expect.stringContaining('send traces with POST /v1/traces') });
+  });
+
+  it('rejects attribute values nested too deep as malformed, not as a retryable failure', async () => {
+    // Built as text, because JSON.stringify runs out of stack on deep values. 1,000 levels stay under this run's body limit.
+    const value = `${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(1000)}{"stringValue":"leaf"}${'}]}}'.repeat(1000)}`;
+    const body = JSON.stringify(otlpJsonRequest([{ traceId: newTraceId(), spanId: newSpanId(), name: 'deep', startNs: T0, endNs: T0 }])).replace('"attributes":[]', `"attributes":[{"key":"deep","value":${value}}]`);
+    expect(body).toContain('"key":"deep"');
+    const response = await send(body, { 'content-type': 'application/json' });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.bytes.toString('utf8'))).toMatchObject({ code: 'invalid_argument', retryable: false, message: expect.stringContaining('nested more than 32 levels deep') });
   });
 });

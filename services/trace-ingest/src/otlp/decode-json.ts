@@ -1,5 +1,5 @@
 import type { Attributes, AttributeValue, SpanInput } from '@estate/genai-conventions';
-import { DecodedBatch, MalformedPayloadError, parentOrUndefined, spanIdentityProblem } from './decoded';
+import { attributeTooDeep, DecodedBatch, MalformedPayloadError, MAX_ATTRIBUTE_DEPTH, parentOrUndefined, spanIdentityProblem } from './decoded';
 
 type Json = Record<string, unknown>;
 
@@ -75,20 +75,21 @@ function toSpanInput(json: Json, path: string, resource: Attributes, scope: Span
   };
 }
 
-export function attributes(value: unknown, path: string): Attributes {
+export function attributes(value: unknown, path: string, depth = 0): Attributes {
   const result: Attributes = {};
   if (value === undefined || value === null) return result;
   list(value, path).forEach((kvValue, i) => {
     const kv = object(kvValue, `${path}[${i}]`);
     const key = field(kv, 'key');
     if (typeof key !== 'string') throw new MalformedPayloadError('key must be a string', `${path}[${i}].key`);
-    result[key] = anyValue(field(kv, 'value'), `${path}[${i}].value`);
+    result[key] = anyValue(field(kv, 'value'), `${path}[${i}].value`, depth);
   });
   return result;
 }
 
-function anyValue(value: unknown, path: string): AttributeValue {
+function anyValue(value: unknown, path: string, depth: number): AttributeValue {
   if (value === undefined || value === null) return null;
+  if (depth > MAX_ATTRIBUTE_DEPTH) throw attributeTooDeep(path);
   const json = object(value, path);
   const stringValue = field(json, 'stringValue', 'string_value');
   if (stringValue !== undefined) return String(stringValue);
@@ -101,10 +102,10 @@ function anyValue(value: unknown, path: string): AttributeValue {
   const arrayValue = field(json, 'arrayValue', 'array_value');
   if (arrayValue !== undefined) {
     const values = field(object(arrayValue, `${path}.arrayValue`), 'values') ?? [];
-    return list(values, `${path}.arrayValue.values`).map((v, i) => anyValue(v, `${path}.arrayValue.values[${i}]`));
+    return list(values, `${path}.arrayValue.values`).map((v, i) => anyValue(v, `${path}.arrayValue.values[${i}]`, depth + 1));
   }
   const kvlistValue = field(json, 'kvlistValue', 'kvlist_value');
-  if (kvlistValue !== undefined) return attributes(field(object(kvlistValue, `${path}.kvlistValue`), 'values'), `${path}.kvlistValue.values`);
+  if (kvlistValue !== undefined) return attributes(field(object(kvlistValue, `${path}.kvlistValue`), 'values'), `${path}.kvlistValue.values`, depth + 1);
   const bytesValue = field(json, 'bytesValue', 'bytes_value');
   if (bytesValue !== undefined) return String(bytesValue);
   return null;

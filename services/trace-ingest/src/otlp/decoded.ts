@@ -44,3 +44,10 @@ export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' |
 export function parentOrUndefined(hex: string | undefined): string | undefined {
   return hex && hex !== ZERO_SPAN_ID ? hex : undefined;
 }
+
+/** Deepest nesting of AnyValue arrays and key-value lists in OTLP/JSON; the conversion recurses once per level. */
+export const MAX_ATTRIBUTE_DEPTH = 32;
+
+export function attributeTooDeep(path: string): MalformedPayloadError {
+  return new MalformedPayloadError(`attribute value is nested more than ${MAX_ATTRIBUTE_DEPTH} levels deep; flatten it`, path);
+}

@@ -31,7 +31,7 @@ export function createOtlpHttpServer(deps: { store: ApiKeyStore; ingestor: SpanI
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   app.post('/v1/traces', async (request, reply) => {
-    const wantsProtobuf = mediaType(request) !== JSON_TYPE;
+    const wantsProtobuf = answersInProtobuf(request);
     try {
       const principal = await authenticateHeader(store, request.headers.authorization);
       checkRole(principal, ['ingest']);
@@ -47,8 +47,12 @@ export function createOtlpHttpServer(deps: { store: ApiKeyStore; ingestor: SpanI
     }
   });
 
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]} on the OTLP/HTTP port; send traces with POST /v1/traces`), answersInProtobuf(request)),
+  );
+
   app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const wantsProtobuf = mediaType(request) !== JSON_TYPE;
+    const wantsProtobuf = answersInProtobuf(request);
     if (error.statusCode === 413) {
       return sendError(reply, new AppError('payload_too_large', `request body exceeds ${limits.maxBodyBytes} bytes; send smaller batches`), wantsProtobuf);
     }
@@ -90,6 +94,11 @@ async function decompress(body: Buffer, encoding: string, maxBytes: number): Pro
     }
     throw new AppError('invalid_argument', `body is not valid gzip: ${(error as Error).message}`, 'content-encoding');
   }
+}
+
+/** Protobuf requests get protobuf answers; any other content type gets the JSON error body, which a person can read. */
+function answersInProtobuf(request: FastifyRequest): boolean {
+  return mediaType(request) === PROTOBUF;
 }
 
 function sendError(reply: FastifyReply, error: AppError, protobuf: boolean): FastifyReply {

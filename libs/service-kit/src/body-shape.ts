@@ -1,0 +1,34 @@
+/** Deepest nesting of arrays and objects a request body may have; class-transformer recurses once per level. */
+export const MAX_BODY_DEPTH = 64;
+
+export interface BodyShapeProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * Finds the first part of a parsed JSON body that no service can store or
+ * validate: nesting deeper than MAX_BODY_DEPTH, which would overflow the
+ * validator's stack, or a NUL character in a string or key, which Postgres
+ * text and jsonb reject (`allowNul` skips that check for bodies that replace
+ * NUL themselves). The walk is iterative, so any depth is safe here.
+ */
+export function bodyShapeProblem(body: unknown, options: { allowNul?: boolean } = {}): BodyShapeProblem | undefined {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (!options.allowNul && value.includes('\u0000')) return { field: path || 'body', message: `${path || 'body'} contains a NUL character (\\u0000), which cannot be stored; remove it` };
+      continue;
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_BODY_DEPTH) return { field: path || 'body', message: `${path || 'body'} is nested more than ${MAX_BODY_DEPTH} levels deep; flatten the value` };
+    const entries = Array.isArray(value) ? value.map((item, index) => [String(index), item] as const) : Object.entries(value);
+    for (const [key, item] of entries) {
+      const itemPath = path ? `${path}.${key}` : key;
+      if (!options.allowNul && key.includes('\u0000')) return { field: path || 'body', message: `a key in ${path || 'body'} contains a NUL character (\\u0000), which cannot be stored; remove it` };
+      stack.push({ value: item, path: itemPath, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
