@@ -1,0 +1,17 @@
+import { resolveBudgetState } from './budget';
+
+describe('resolveBudgetState', () => {
+  it('never lets the caller loosen the state the ledger reports', () => {
+    expect(resolveBudgetState('ok', 'exceeded')).toBe('exceeded');
+    expect(resolveBudgetState('warning', 'exceeded')).toBe('exceeded');
+    expect(resolveBudgetState('unknown', 'warning')).toBe('warning');
+    expect(resolveBudgetState('not-a-state', 'exceeded')).toBe('exceeded');
+  });
+
+  it('lets the caller tighten it, and fills in when the ledger has no state', () => {
+    expect(resolveBudgetState('exceeded', 'ok')).toBe('exceeded');
+    expect(resolveBudgetState('warning', undefined)).toBe('warning');
+    expect(resolveBudgetState(undefined, 'ok')).toBe('ok');
+    expect(resolveBudgetState(undefined, undefined)).toBe('unknown');
+  });
+});
