@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsISO8601, IsString, MaxLength } from 'class-validator';
 import { generateApiKey, Principal } from '@estate/access';
@@ -33,9 +33,28 @@ export class AccessAdminController {
     @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
+  /** Lists the tenant's keys without their secrets, newest first, revoked and expired ones included. */
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal) {
+    const { rows } = await this.pool.query(
+      `SELECT key_id, role, label, created_by, created_at, expires_at, revoked_at, revoked_by
+       FROM ${ident(this.options.schema)}.api_keys WHERE tenant_id = $1 ORDER BY created_at DESC, key_id`,
+      [principal.tenantId],
+    );
+    return {
+      keys: rows.map((r) => ({
+        keyId: r.key_id, role: r.role, label: r.label, createdBy: r.created_by, createdAt: r.created_at,
+        expiresAt: r.expires_at, revokedAt: r.revoked_at, revokedBy: r.revoked_by,
+      })),
+    };
+  }
+
   /** Returns the key once; only its hash is recorded. */
   @Post()
   async create(@Body() request: CreateApiKeyRequest, @CurrentPrincipal() principal: Principal) {
+    if (request.expiresAt && Date.parse(request.expiresAt) <= Date.now()) {
+      throw new AppError('invalid_argument', `expiresAt ${request.expiresAt} is not in the future; give a later time, or leave it out for a key that does not expire`, 'expiresAt');
+    }
     const generated = generateApiKey();
     const payload = {
       keyId: generated.keyId,
@@ -64,7 +83,7 @@ export class AccessAdminController {
       [keyId, principal.tenantId],
     );
     if (known.rowCount === 0) {
-      throw new AppError('not_found', `API key ${keyId} is not a key of tenant ${principal.tenantId}; list the keys you issued and check the id`, 'keyId');
+      throw new AppError('not_found', `API key ${keyId} is not a key of tenant ${principal.tenantId}; list the keys with GET /v1/api-keys and check the id`, 'keyId');
     }
     const payload = { keyId, tenantId: principal.tenantId, revokedBy: `api-key:${principal.keyId}`, reason: request.reason };
     await this.publisher.publish([

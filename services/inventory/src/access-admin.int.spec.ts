@@ -73,6 +73,14 @@ describe('API keys through the inventory service', () => {
     const unknown = await call('/v1/api-keys/nosuchkey', keys.admin.key, { method: 'DELETE', body: JSON.stringify({ reason: 'typo' }) });
     expect(unknown.status).toBe(404);
 
+    const expired = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ role: 'security', label: 'late', expiresAt: '2000-01-01T00:00:00Z' }) });
+    expect(expired.status).toBe(400);
+    expect(await expired.json()).toMatchObject({ field: 'expiresAt', message: expect.stringContaining('is not in the future') });
+
+    const listed = await waitFor('issued key listed', async () => (await (await call('/v1/api-keys', keys.admin.key)).json()) as { keys: Array<{ keyId: string; role: string }> }, (r) => r.keys.some((k) => k.keyId === issued.keyId));
+    expect(listed.keys.find((k) => k.keyId === issued.keyId)).toMatchObject({ role: 'security' });
+    expect(JSON.stringify(listed)).not.toContain(issued.apiKey);
+
     const revoke = await call(`/v1/api-keys/${keys.finops.keyId}`, keys.admin.key, { method: 'DELETE', body: JSON.stringify({ reason: 'left the team' }) });
     expect(revoke.status).toBe(202);
     await waitFor('revoked key rejected', async () => (await call('/v1/api-keys', keys.finops.key, { method: 'POST', body })).status, (s) => s === 401, { timeoutMs: 20_000 });

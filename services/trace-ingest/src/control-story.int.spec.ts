@@ -1,5 +1,4 @@
-import { ApprovalGrantedV1, ApprovalRequestedV1, AssetObserved, AssetObservedV1, createEnvelope, decodeEvent, PolicyDecisionRecordedV1 } from '@estate/contracts';
-import { EventPublisher } from '@estate/kafka';
+import { ApprovalGrantedV1, ApprovalRequestedV1, AssetObserved, AssetObservedV1, createEnvelope, decodeEvent, encodeEvent, EventEnvelope, PolicyDecisionRecordedV1 } from '@estate/contracts';
 import { uniqueSuffix, waitFor } from '@estate/testing';
 import { startTraceIngest, TraceIngestUnderTest } from '../test/harness';
 import { newSpanId, newTraceId, otlpJsonRequest } from '../test/otlp-json';
@@ -26,7 +25,9 @@ describe('control story and runtime observations', () => {
     const [root, tool, effect] = [newSpanId(), newSpanId(), newSpanId()];
     const decisionId = `dec-${uniqueSuffix()}`;
     const approvalId = `apr-${uniqueSuffix()}`;
-    const publisher = new EventPublisher(ingest.bus);
+    // Per-run topic copies, so the control projection never replays decisions other runs left behind.
+    const topicOf = (type: string) => (type === PolicyDecisionRecordedV1.type ? ingest.settings.topics.policyDecisions : ingest.settings.topics.approvalEvents);
+    const publisher = { publish: (envelopes: EventEnvelope[]) => ingest.bus.send(envelopes.map((e) => ({ ...encodeEvent(e), topic: topicOf(e.type) }))) };
     const tenantId = ingest.tenantId;
     const base = { tenantId, producer: 'test', correlationId: traceId };
 

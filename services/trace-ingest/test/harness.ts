@@ -38,8 +38,8 @@ export async function startTraceIngest(options: { limits?: Partial<IngestLimits>
     topics: {
       spans: await freshTopic(bus, Topics.spans, 3),
       observations: await freshTopic(bus, Topics.runtimeObservations, 1),
-      policyDecisions: Topics.policyDecisions,
-      approvalEvents: Topics.approvalEvents,
+      policyDecisions: await freshTopic(bus, Topics.policyDecisions, 3),
+      approvalEvents: await freshTopic(bus, Topics.approvalEvents, 1),
     },
   };
   const service = await startServiceForTest(

@@ -27,8 +27,8 @@ export class ApprovalEventBase {
 }
 
 export class ApprovalRequested extends ApprovalEventBase {
-  @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
-  @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
+  @IsObject() @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
+  @IsObject() @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
   /** The masked context the approver sees. */
   @IsObject() contextSnapshot!: Record<string, unknown>;
   @IsArray() @IsString({ each: true }) reasons!: string[];
@@ -37,7 +37,7 @@ export class ApprovalRequested extends ApprovalEventBase {
 }
 
 export class ApprovalGranted extends ApprovalEventBase {
-  @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
+  @IsObject() @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
   /** Distinct approvers whose votes reached the quorum, as `role:keyId` or a named user. */
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) approvers!: string[];
   /** The grant is honoured until this time, for exactly the scope it names. */
@@ -71,7 +71,7 @@ export class ExceptionWindowOpened {
   @IsInt() @Min(1) version!: number;
   /** Policy ids (or runtime check ids such as `check:prompt-injection`) the window exempts from. */
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) policyIds!: string[];
-  @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
+  @IsObject() @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
   @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
   @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
   @IsISO8601() startsAt!: string;
@@ -95,10 +95,14 @@ export class ExceptionWindowExpired {
 const approvalKey = (p: { approvalId: string }) => p.approvalId;
 const windowKey = (p: { windowId: string }) => p.windowId;
 
+// Tests write to per-run copies (`<topic>.<suffix>`) so they never replay shared history.
+const perRunApprovalsCopy = (topic: string) => topic.startsWith(`${Topics.approvalEvents}.`);
+
 export const ApprovalRequestedV1 = defineEvent({
   type: 'approval.requested',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ApprovalRequested,
   partitionKey: approvalKey,
   description: 'An approval was requested for exactly one action, with the approver path and an expiry.',
@@ -108,6 +112,7 @@ export const ApprovalGrantedV1 = defineEvent({
   type: 'approval.granted',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ApprovalGranted,
   partitionKey: approvalKey,
   description: 'Enough approvers agreed; the decision point allows the exact scope until the grant expires.',
@@ -117,6 +122,7 @@ export const ApprovalDeniedV1 = defineEvent({
   type: 'approval.denied',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ApprovalDenied,
   partitionKey: approvalKey,
   description: 'An approver denied the request; the approval is closed.',
@@ -126,6 +132,7 @@ export const ApprovalCancelledV1 = defineEvent({
   type: 'approval.cancelled',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ApprovalCancelled,
   partitionKey: approvalKey,
   description: 'The requester withdrew the request before anyone decided it.',
@@ -135,6 +142,7 @@ export const ApprovalExpiredV1 = defineEvent({
   type: 'approval.expired',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ApprovalExpired,
   partitionKey: approvalKey,
   description: 'Nobody decided the request before its expiry.',
@@ -144,6 +152,7 @@ export const ExceptionWindowOpenedV1 = defineEvent({
   type: 'approval.exception-window.opened',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ExceptionWindowOpened,
   partitionKey: windowKey,
   description: 'A time-bounded exemption from named policies for a named scope, with an owner and a reason.',
@@ -153,6 +162,7 @@ export const ExceptionWindowClosedV1 = defineEvent({
   type: 'approval.exception-window.closed',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ExceptionWindowClosed,
   partitionKey: windowKey,
   description: 'An exception window was closed before its end.',
@@ -162,6 +172,7 @@ export const ExceptionWindowExpiredV1 = defineEvent({
   type: 'approval.exception-window.expired',
   version: 1,
   topic: Topics.approvalEvents,
+  acceptsTopic: perRunApprovalsCopy,
   payload: ExceptionWindowExpired,
   partitionKey: windowKey,
   description: 'An exception window reached its end and no longer exempts anything.',

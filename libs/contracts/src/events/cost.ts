@@ -72,7 +72,7 @@ export class UsageRecorded extends UsageAttribution {
   @IsString() @MaxLength(200) model!: string;
   @IsOptional() @IsString() @MaxLength(200) provider?: string;
   @IsOptional() @IsBoolean() batch?: boolean;
-  @ValidateNested() @Type(() => UsageCounts) usage!: UsageCounts;
+  @IsObject() @ValidateNested() @Type(() => UsageCounts) usage!: UsageCounts;
 }
 
 export const UsageRecordedV1 = defineEvent({
@@ -90,7 +90,7 @@ export const BUDGET_STATE_NAMES = ['ok', 'soft_limit', 'hard_limit'] as const;
 export class BudgetDefined {
   @IsUUID() budgetId!: string;
   @IsString() @MaxLength(200) name!: string;
-  @ValidateNested() @Type(() => CostScope) scope!: CostScope;
+  @IsObject() @ValidateNested() @Type(() => CostScope) scope!: CostScope;
   @IsIn(BUDGET_PERIOD_NAMES) period!: (typeof BUDGET_PERIOD_NAMES)[number];
   /** USD as decimal strings. */
   @IsOptional() @IsNumberString() softLimit?: string;
@@ -113,7 +113,7 @@ export const BudgetDefinedV1 = defineEvent({
 class BudgetPeriodRef {
   @IsUUID() budgetId!: string;
   @IsString() periodKey!: string;
-  @ValidateNested() @Type(() => CostScope) scope!: CostScope;
+  @IsObject() @ValidateNested() @Type(() => CostScope) scope!: CostScope;
   @IsNumberString() spent!: string;
 }
 
@@ -153,7 +153,7 @@ export class SpendSignalRaised {
   @IsUUID() signalId!: string;
   @IsIn(SPEND_SIGNAL_KINDS) kind!: (typeof SPEND_SIGNAL_KINDS)[number];
   @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
-  @ValidateNested() @Type(() => CostScope) scope!: CostScope;
+  @IsObject() @ValidateNested() @Type(() => CostScope) scope!: CostScope;
   /** Kind-specific figures, such as the repeated step and its call count, or the hour's spend and baseline. */
   @IsObject() detail!: Record<string, unknown>;
 }

@@ -88,7 +88,7 @@ export class RelationshipSnapshot {
 }
 
 class AssetChange {
-  @ValidateNested() @Type(() => AssetSnapshot) asset!: AssetSnapshot;
+  @IsObject() @ValidateNested() @Type(() => AssetSnapshot) asset!: AssetSnapshot;
   /** `api-key:<key id>` of the caller, or `runtime` for changes derived from telemetry. */
   @IsString() @IsNotEmpty() changedBy!: string;
 }
@@ -104,7 +104,7 @@ export class AssetRetired extends AssetChange {
 }
 
 class RelationshipChange {
-  @ValidateNested() @Type(() => RelationshipSnapshot) relationship!: RelationshipSnapshot;
+  @IsObject() @ValidateNested() @Type(() => RelationshipSnapshot) relationship!: RelationshipSnapshot;
   @IsString() @IsNotEmpty() changedBy!: string;
 }
 
@@ -148,7 +148,7 @@ export class ToolDefinitionPinned extends AssetChange {
 export class ToolDefinitionDrifted extends AssetChange {
   @Matches(SHA256_HEX) pinnedToolSetHash!: string;
   @Matches(SHA256_HEX) observedToolSetHash!: string;
-  @ValidateNested() @Type(() => ToolSetDiff) diff!: ToolSetDiff;
+  @IsObject() @ValidateNested() @Type(() => ToolSetDiff) diff!: ToolSetDiff;
   /** True when the importer asked to pin the observed definitions; pinned events follow. */
   @IsBoolean() accepted!: boolean;
 }
@@ -167,11 +167,11 @@ export class ObservedAssetRef {
 }
 
 export class UnregisteredAssetSeen {
-  @ValidateNested() @Type(() => ObservedAssetRef) observed!: ObservedAssetRef;
+  @IsObject() @ValidateNested() @Type(() => ObservedAssetRef) observed!: ObservedAssetRef;
 }
 
 export class RegisteredAssetUnseen {
-  @ValidateNested() @Type(() => AssetSnapshot) asset!: AssetSnapshot;
+  @IsObject() @ValidateNested() @Type(() => AssetSnapshot) asset!: AssetSnapshot;
   /** Runtime has not shown the asset since this instant (its registration, when it was never seen). */
   @IsISO8601() unseenSince!: string;
   @IsOptional() @IsISO8601() lastSeenAt?: string;
@@ -183,7 +183,7 @@ export class ScopeDriftDetected {
   /** The tool's asset id when the tool is registered. */
   @IsOptional() @IsString() toolId?: string;
   @IsString() @IsNotEmpty() toolName!: string;
-  @ValidateNested() @Type(() => ObservedAssetRef) observed!: ObservedAssetRef;
+  @IsObject() @ValidateNested() @Type(() => ObservedAssetRef) observed!: ObservedAssetRef;
 }
 
 const byAsset = (p: { asset: AssetSnapshot }) => p.asset.assetId;

@@ -48,9 +48,9 @@ export class ApprovalPath {
  * and the same bundle version.
  */
 export class ApprovalScope {
-  @ValidateNested() @Type(() => PolicyEntityRef) principal!: PolicyEntityRef;
+  @IsObject() @ValidateNested() @Type(() => PolicyEntityRef) principal!: PolicyEntityRef;
   @IsString() @IsNotEmpty() action!: string;
-  @ValidateNested() @Type(() => PolicyEntityRef) resource!: PolicyEntityRef;
+  @IsObject() @ValidateNested() @Type(() => PolicyEntityRef) resource!: PolicyEntityRef;
   /** Hex SHA-256 of the tool definition the call used; empty when the action is not a tool call. */
   @IsString() toolDefinitionHash!: string;
   /** Hex SHA-256 of the RFC 8785 canonical JSON of the call's arguments. */
@@ -62,8 +62,8 @@ export class ApprovalScope {
 export class RequestedApproval {
   /** Derived from the decision id, so the caller can wait on it before the approvals service has stored it. */
   @IsString() @IsNotEmpty() approvalId!: string;
-  @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
-  @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
+  @IsObject() @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
+  @IsObject() @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
   @IsInt() @Min(1) expiresInSeconds!: number;
 }
 
@@ -71,9 +71,9 @@ export class PolicyDecisionRecorded {
   @IsString() @IsNotEmpty() decisionId!: string;
   @IsOptional() @IsString() traceId?: string;
   @IsOptional() @IsString() spanId?: string;
-  @ValidateNested() @Type(() => PolicyEntityRef) principal!: PolicyEntityRef;
+  @IsObject() @ValidateNested() @Type(() => PolicyEntityRef) principal!: PolicyEntityRef;
   @IsString() @IsNotEmpty() action!: string;
-  @ValidateNested() @Type(() => PolicyEntityRef) resource!: PolicyEntityRef;
+  @IsObject() @ValidateNested() @Type(() => PolicyEntityRef) resource!: PolicyEntityRef;
   /** The request context with prompt, output, arguments and detected PII or secrets masked. */
   @IsObject() context!: Record<string, unknown>;
   @IsIn(DECISION_OUTCOMES) outcome!: DecisionOutcome;
@@ -94,6 +94,8 @@ export const PolicyDecisionRecordedV1 = defineEvent({
   type: 'policy.decision.recorded',
   version: 1,
   topic: Topics.policyDecisions,
+  // Tests write to per-run copies (`<topic>.<suffix>`) so they never replay shared history.
+  acceptsTopic: (topic) => topic.startsWith(`${Topics.policyDecisions}.`),
   payload: PolicyDecisionRecorded,
   partitionKey: (p) => p.traceId ?? p.decisionId,
   description: 'The decision point returned allow, deny or require approval, with the policies, bundle version and masked input.',

@@ -7,6 +7,7 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -46,7 +47,7 @@ class EvidenceRecord {
   @IsString() @IsNotEmpty() @MaxLength(200) recordedBy!: string;
   @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(4000, { each: true }) findings!: string[];
   @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(4000, { each: true }) decisions!: string[];
-  @ValidateNested() @Type(() => EvidenceLinks) links!: EvidenceLinks;
+  @IsObject() @ValidateNested() @Type(() => EvidenceLinks) links!: EvidenceLinks;
 }
 
 export class IncidentRecorded extends EvidenceRecord {

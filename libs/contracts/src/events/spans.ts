@@ -94,7 +94,7 @@ export class CanonicalSpan {
   @IsNumberString() endTimeUnixNano!: string;
   @IsIn(['unset', 'ok', 'error']) status!: 'unset' | 'ok' | 'error';
   @IsOptional() @IsString() statusMessage?: string;
-  @ValidateNested() @Type(() => SpanContext) context!: SpanContext;
+  @IsObject() @ValidateNested() @Type(() => SpanContext) context!: SpanContext;
   /** Present only on model-call spans; wrapper spans repeat their children's totals and carry none. */
   @IsOptional() @ValidateNested() @Type(() => TokenUsage) usage?: TokenUsage;
   @IsOptional() @ValidateNested() @Type(() => ReportedCost) reportedCost?: ReportedCost;

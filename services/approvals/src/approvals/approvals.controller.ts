@@ -11,8 +11,8 @@ import { waitForDecision } from './approval-wait';
 import { APPROVAL_PATH_PROPERTY, APPROVAL_SCOPE_PROPERTY } from '../openapi-schemas';
 
 export class RequestApprovalBody {
-  @ApiProperty(APPROVAL_SCOPE_PROPERTY) @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
-  @ApiProperty(APPROVAL_PATH_PROPERTY) @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
+  @ApiProperty(APPROVAL_SCOPE_PROPERTY) @IsObject() @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
+  @ApiProperty(APPROVAL_PATH_PROPERTY) @IsObject() @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the approvers see of the request' })
   @IsObject() contextSnapshot!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) @IsArray() @IsString({ each: true }) reasons!: string[];

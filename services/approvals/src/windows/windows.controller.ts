@@ -4,7 +4,7 @@ import type { Principal } from '@estate/access';
 import { ExceptionScope } from '@estate/contracts';
 import { AllowRoles, AppError, CurrentPrincipal } from '@estate/service-kit';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EXCEPTION_SCOPE_PROPERTY } from '../openapi-schemas';
 import { WindowService } from './window.service';
 
@@ -14,7 +14,7 @@ export class OpenWindowBody {
     description: 'Ids of published policies (GET /v1/policy-bundles/active on the policy service), of the default bundle, or of runtime checks',
   })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) policyIds!: string[];
-  @ApiProperty(EXCEPTION_SCOPE_PROPERTY) @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
+  @ApiProperty(EXCEPTION_SCOPE_PROPERTY) @IsObject() @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
   @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
   @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' }) @IsOptional() @IsISO8601() startsAt?: string;

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumberString, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumberString, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { Principal } from '@estate/access';
 import { ident } from '@estate/projection';
 import { BUDGET_PERIODS, BudgetPeriod, DEFAULT_THRESHOLDS, money } from '@estate/pricing';
@@ -14,7 +14,7 @@ import { DimensionFilter, dimensionsOf } from './dimensions';
 
 class DefineBudgetBody {
   @IsString() @MaxLength(200) name!: string;
-  @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
+  @IsObject() @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
   @IsIn(BUDGET_PERIODS) period!: BudgetPeriod;
   @IsOptional() @IsNumberString() softLimit?: string;
   @IsOptional() @IsNumberString() hardLimit?: string;
@@ -27,7 +27,7 @@ export class StateQuery extends DimensionFilter {
 }
 
 export class ReserveBody {
-  @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
+  @IsObject() @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
   @IsOptional() @IsString() @MaxLength(200) sessionId?: string;
   @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
   /** Estimated cost of the call in USD, as a decimal string. */

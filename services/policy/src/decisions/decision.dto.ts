@@ -24,7 +24,7 @@ export class EntityRefDto {
 }
 
 export class EntityDto {
-  @ApiProperty({ type: EntityRefDto }) @ValidateNested() @Type(() => EntityRefDto) uid!: EntityRefDto;
+  @ApiProperty({ type: EntityRefDto }) @IsObject() @ValidateNested() @Type(() => EntityRefDto) uid!: EntityRefDto;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Attributes the Cedar schema declares for the entity type' })
   @IsObject() attrs!: Record<string, unknown>;
   @ApiProperty({ type: [EntityRefDto], maxItems: 50 }) @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => EntityRefDto) parents!: EntityRefDto[];
