@@ -16,11 +16,13 @@ const full = {
   },
 };
 const withContext = (context: object) => ({ ...minimal, context: { environment: 'prod', ...context } });
+const nested = (levels: number): object => (levels === 0 ? {} : { next: nested(levels - 1) });
 
 const accepted: Array<[string, unknown]> = [
   ['minimal request', minimal],
   ['every context field', full],
   ['empty policy class', withContext({ policyClass: '' })],
+  ['arguments nested 60 levels', withContext({ arguments: nested(60) })],
 ];
 
 const handedBack: Array<[string, unknown]> = [
@@ -44,6 +46,9 @@ const handedBack: Array<[string, unknown]> = [
   ['array arguments', withContext({ arguments: [1] })],
   ['non-string tool scope', withContext({ toolScope: [1] })],
   ['too many documents', withContext({ retrievedContent: Array.from({ length: 101 }, () => 'd') })],
+  ['NUL in the prompt', withContext({ prompt: 'a\u0000b' })],
+  ['NUL in an argument key', withContext({ arguments: { 'a\u0000': 1 } })],
+  ['arguments nested 64 levels', withContext({ arguments: nested(64) })],
 ];
 
 describe('acceptDecisionRequest', () => {
