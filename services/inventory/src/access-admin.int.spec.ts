@@ -41,6 +41,17 @@ describe('API keys through the inventory service', () => {
     expect(tooDeep.status).toBe(400);
     expect(await tooDeep.json()).toMatchObject({ code: 'invalid_argument', field: expect.stringMatching(/^label\.0\.0/), message: expect.stringContaining('nested more than 64 levels') });
 
+    const missing = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ label: 'no role' }) });
+    expect(await missing.json()).toMatchObject({ code: 'invalid_argument', details: [{ field: 'role', message: 'role is required' }] });
+
+    const array = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: '[{"role":"security"}]' });
+    expect(array.status).toBe(400);
+    expect(await array.json()).toMatchObject({ field: 'body', message: 'the request body must be a JSON object, got an array' });
+
+    const untyped = await fetch(`${service.baseUrl}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin.key}` }, body: Buffer.from('{}') });
+    expect(untyped.status).toBe(415);
+    expect(((await untyped.json()) as { message: string }).message).toContain('content-type: application/json');
+
     const nul = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ role: 'security', label: 'lead\u0000x' }) });
     expect(nul.status).toBe(400);
     expect(await nul.json()).toMatchObject({ code: 'invalid_argument', field: 'label', message: expect.stringContaining('NUL character') });
