@@ -8,6 +8,7 @@
  * Run it while the live projection is caught up; the comparison stops at
  * the offsets the live model had stored when the rebuild began.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { AccessProjection } from '@estate/access';
 import { hostList, loadConfigOrExit, postgresUrl } from '@estate/config';
@@ -29,7 +30,12 @@ interface ServiceModule {
 }
 
 function loadService(service: string): ServiceModule {
-  const dir = path.join(__dirname, '..', 'services', service, 'src');
+  const servicesDir = path.join(__dirname, '..', 'services');
+  const dir = path.join(servicesDir, service, 'src');
+  if (!existsSync(path.join(dir, 'migrations'))) {
+    const known = readdirSync(servicesDir).filter((name) => existsSync(path.join(servicesDir, name, 'src', 'migrations')));
+    throw new Error(`service "${service}" is unknown; use one of: ${known.join(', ')}`);
+  }
   const { migrations } = require(path.join(dir, 'migrations')) as { migrations: MigrationClass[] };
   const { SERVICE_SCHEMA } = require(path.join(dir, 'config')) as { SERVICE_SCHEMA: string };
   let projections: Projection[] = [];

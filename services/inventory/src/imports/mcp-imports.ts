@@ -114,7 +114,7 @@ export class McpImports {
   private async loadAgent(tenantId: string, agentId: string): Promise<AssetSnapshot> {
     const agent = (await this.store.load<AssetSnapshot>(tenantId, agentId))?.state;
     if (!agent?.assetId) throw new AppError('not_found', `agent ${agentId} does not exist in this tenant`, 'clientAgentId');
-    if (agent.kind !== 'agent') throw new AppError('invalid_argument', `clientAgentId must name an agent, but ${agentId} is a ${agent.kind}`, 'clientAgentId');
+    if (agent.kind !== 'agent') throw new AppError('invalid_argument', `clientAgentId must name an agent, but ${agentId} is of kind ${agent.kind}`, 'clientAgentId');
     return agent;
   }
 

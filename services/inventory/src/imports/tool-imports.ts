@@ -50,7 +50,7 @@ export class ToolImports {
     }
     const server = (await this.store.load<AssetSnapshot>(principal.tenantId, serverId))?.state;
     if (!server?.assetId) throw new AppError('not_found', `MCP server ${serverId} does not exist in this tenant`, 'id');
-    if (server.kind !== 'mcp-server') throw new AppError('invalid_argument', `tools can only be imported for an mcp-server, but ${serverId} is a ${server.kind}`, 'id');
+    if (server.kind !== 'mcp-server') throw new AppError('invalid_argument', `tools can only be imported for an mcp-server, but ${serverId} is of kind ${server.kind}`, 'id');
 
     const by = changedBy(principal);
     const at = new Date().toISOString();
