@@ -75,7 +75,7 @@ export async function runSampleLoad(o: SampleLoadOptions): Promise<SampleLoadSum
   const made = d.allow + d.deny + d.require_approval;
   const leadership = await waitForReportedDecisions(client, { decisions: made, spans: record.spans, decidedApprovals: controls.granted + controls.denied, windows: controls.windows }, period, o.waitTimeoutMs);
   const r = leadership.decisionsByOutcome;
-  o.print(`6/6 caught up: ${usage.calls} usage records (${usage.unpriced} unpriced), cost ${formatMicros(usage.costMicros)} USD; reporting counts ${r.allow} allow, ${r.deny} deny, ${r.requireApproval} require_approval from ${period.from} to ${period.to}`);
+  o.print(`6/6 caught up: ${usage.calls} usage records (${usage.unpriced} unpriced), cost ${formatMicros(usage.costMicros)} USD (sum of per-trace costs, each rounded to the micro-USD; the report sums exact amounts); reporting counts ${r.allow} allow, ${r.deny} deny, ${r.requireApproval} require_approval from ${period.from} to ${period.to}`);
 
   client.step = 'report';
   const reportWritten = await writeReport(o.repoRoot, { tenantId: o.tenantId, apiKey: o.keys.governance, reportingUrl: o.endpoints.reporting, outputDir: o.reportDir, period });
