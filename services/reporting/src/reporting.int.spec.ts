@@ -172,6 +172,21 @@ describe('reporting joins every stream per workflow', () => {
     expect(card.body.reviews.find((x: any) => x.area === 'runtime-policy')).toMatchObject({ lastReviewId: review.body.id, onCadence: true });
   });
 
+  it('rejects incident times out of order or in the future, and trace links that are not trace ids', async () => {
+    const base = { title: 'Bad times', severity: 'low', summary: 's', findings: [], decisions: [], links: {} };
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ occurredAt: new Date().toISOString(), detectedAt: hourAgo }, 'is before occurredAt'],
+      [{ occurredAt: '2099-01-01T00:00:00Z', detectedAt: '2099-01-02T00:00:00Z' }, 'is in the future'],
+      [{ occurredAt: hourAgo, detectedAt: hourAgo, links: { traceIds: ['not-hex'] } }, 'W3C trace id'],
+    ];
+    for (const [times, message] of cases) {
+      const rejected = await r.call('/v1/incidents', { method: 'POST', role: 'security', body: { ...base, ...times } });
+      expect(rejected.status).toBe(400);
+      expect(rejected.body.message).toContain(message);
+    }
+  });
+
   it('reads an incident with its linked story', async () => {
     const failed = claimsTraces[3];
     const posted = await r.call('/v1/incidents', {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '@estate/access';
 import { createEnvelope, EvidenceLinks, IncidentRecordedV1, ReviewRecordedV1 } from '@estate/contracts';
 import { EventPublisher } from '@estate/kafka';
-import { EVENT_PUBLISHER, SERVICE_LOGGER } from '@estate/service-kit';
+import { AppError, EVENT_PUBLISHER, SERVICE_LOGGER } from '@estate/service-kit';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import { SERVICE_NAME } from '../config';
@@ -26,6 +26,16 @@ const links = (l: LinksRequest | undefined): EvidenceLinks => ({
 /** The person named in the request, if any, with the API key that recorded it, so the record names who acted. */
 const recorder = (principal: Principal, named: string | undefined) => (named ? `${named} (api-key:${principal.keyId})` : `api-key:${principal.keyId}`);
 
+/** Rejects an incident detected before it occurred, or either time more than a minute in the future (clock skew). */
+function checkIncidentTimes(request: RecordIncidentRequest): void {
+  const latest = Date.now() + 60_000;
+  if (Date.parse(request.occurredAt) > latest) throw new AppError('invalid_argument', `occurredAt ${request.occurredAt} is in the future; give when the incident began`, 'occurredAt');
+  if (Date.parse(request.detectedAt) > latest) throw new AppError('invalid_argument', `detectedAt ${request.detectedAt} is in the future; give when the incident was noticed`, 'detectedAt');
+  if (Date.parse(request.detectedAt) < Date.parse(request.occurredAt)) {
+    throw new AppError('invalid_argument', `detectedAt ${request.detectedAt} is before occurredAt ${request.occurredAt}; an incident is noticed after it begins`, 'detectedAt');
+  }
+}
+
 /** Appends incidents and reviews as events; the reporting projection turns them into readable records. */
 @Injectable()
 export class RecordCommands {
@@ -35,6 +45,7 @@ export class RecordCommands {
   ) {}
 
   async recordIncident(principal: Principal, request: RecordIncidentRequest): Promise<RecordAccepted> {
+    checkIncidentTimes(request);
     const incidentId = uuidv7();
     const payload = {
       incidentId, title: request.title, recordedBy: recorder(principal, request.recordedBy), severity: request.severity,

@@ -9,6 +9,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -20,7 +21,7 @@ const MAX_LINKS = 200;
 
 /** Identifiers of the facts a record concerns; each list may be left out. */
 export class LinksRequest {
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LINKS) @IsString({ each: true }) traceIds?: string[];
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LINKS) @Matches(/^[0-9a-f]{32}$/, { each: true, message: 'each of traceIds must be a W3C trace id: 32 lowercase hex digits' }) traceIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LINKS) @IsString({ each: true }) assetIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LINKS) @IsString({ each: true }) decisionIds?: string[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(MAX_LINKS) @IsString({ each: true }) approvalIds?: string[];
