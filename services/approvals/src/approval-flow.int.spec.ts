@@ -1,5 +1,6 @@
 import { EventEnvelope, Topics } from '@estate/contracts';
 import { KafkaBus } from '@estate/kafka';
+import { readStoredOffsets } from '@estate/projection';
 import { PG_POOL } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
 import type { Pool } from 'pg';
@@ -9,6 +10,8 @@ import { collectTenantEvents } from '../../policy/src/testing/topic-collector';
 import { appModule, approvalsProjections, migrations } from './app.module';
 
 jest.setTimeout(120_000);
+
+const CATCH_UP_TIMEOUT_MS = 600_000;
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const SPAN = 'b7ad6b7169203331';
@@ -68,7 +71,18 @@ describe('approvals and exception windows with the decision point', () => {
       ],
     }, 'PUT');
     expect(registered.status).toBe(200);
-  });
+
+    // A fresh schema reads the shared decisions topic from its start, which other runs may have filled,
+    // so approvals from this test's decisions appear only once the projection has reached the end.
+    const pool = approvals.app.get<Pool>(PG_POOL);
+    const ends = await bus.topicOffsets(Topics.policyDecisions);
+    await waitFor(
+      'decision-approvals projection at the end of the decisions topic',
+      () => readStoredOffsets(pool, approvals.options.schema, 'decision-approvals'),
+      (stored) => ends.every((end) => BigInt(end.high) <= (stored.find((o) => o.partition === end.partition)?.nextOffset ?? BigInt(end.low))),
+      { timeoutMs: CATCH_UP_TIMEOUT_MS, intervalMs: 500 },
+    );
+  }, CATCH_UP_TIMEOUT_MS + 120_000);
 
   afterAll(async () => {
     await approvalEvents.stop();
