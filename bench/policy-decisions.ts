@@ -34,11 +34,12 @@ import * as protoLoader from '@grpc/proto-loader';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { register } from 'prom-client';
+import { Topics } from '@estate/contracts';
 import { KafkaBus } from '@estate/kafka';
 import { readStoredOffsets } from '@estate/projection';
 import { cedar, EntityJson, runRuntimeChecks } from '@estate/policy-engine';
 import { createLogger } from '@estate/telemetry';
-import { dropSchema, issueTestKeys, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
+import { dropSchema, freshTopic, issueTestKeys, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
 import { appModule, migrations, POLICY_PROTO, policyProjections } from '../services/policy/src/app.module';
 import { BundleRegistry } from '../services/policy/src/bundles/bundle-registry';
 import { DecisionPoint } from '../services/policy/src/decisions/decision-point';
@@ -116,6 +117,8 @@ interface LoadPlan {
   seconds: number;
   concurrency: number;
   repeatPercent: number;
+  /** Number of this load's first request, so two loads never send the same unique request. */
+  firstRequest: number;
 }
 
 interface LoadReport {
@@ -308,7 +311,7 @@ function httpSender(plan: LoadPlan): (n: number) => Promise<boolean> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${plan.apiKey}` };
   return (n) =>
     new Promise((done, fail) => {
-      const body = JSON.stringify(wireRequest(n, plan.repeatPercent));
+      const body = JSON.stringify(wireRequest(plan.firstRequest + n, plan.repeatPercent));
       const req = httpRequest(url, { method: 'POST', agent, headers }, (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -329,7 +332,7 @@ function grpcSender(plan: LoadPlan): (n: number) => Promise<boolean> {
   metadata.set('authorization', `Bearer ${plan.apiKey}`);
   return (n) =>
     new Promise((done, fail) => {
-      const request = wireRequest(n, plan.repeatPercent);
+      const request = wireRequest(plan.firstRequest + n, plan.repeatPercent);
       const context = { environment: 'prod', prompt: request.context.prompt ?? '', arguments_json: JSON.stringify(request.context.arguments) };
       (client as any).Decide({ ...request, context }, metadata, (error: Error | null, response?: { cached?: boolean }) => (error ? fail(error) : done(response?.cached === true)));
     });
@@ -360,13 +363,16 @@ async function main(): Promise<void> {
   const grpcPort = await freePort();
   const logger = createLogger('policy-bench', 'warn');
   const bus = new KafkaBus({ clientId: 'policy-bench', brokers: infra.kafkaBrokers }, logger);
+  // Records go to a topic of this run's own, deleted at the end, so tens of thousands of decisions
+  // are not left on the shared decisions topic for every fresh consumer to read.
+  const decisionsTopic = await freshTopic(bus, Topics.policyDecisions, 6);
   const service = await startServiceForTest(
     'policy',
     {
       migrations,
       projections: policyProjections(),
       grpc: { packages: ['estate.policy.v1'], protoPaths: [POLICY_PROTO] },
-      config: { GRPC_PORT: grpcPort },
+      config: { GRPC_PORT: grpcPort, POLICY_DECISIONS_TOPIC: decisionsTopic } as never,
     },
     appModule,
   );
@@ -421,8 +427,8 @@ async function main(): Promise<void> {
     const drained = await drainDecisionRecords();
 
     const plan = { apiKey: security.key, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, repeatPercent: REPEAT_PERCENT };
-    const httpPlan: LoadPlan = { ...plan, kind: 'http', target: service.baseUrl };
-    const grpcPlan: LoadPlan = { ...plan, kind: 'grpc', target: `127.0.0.1:${grpcPort}` };
+    const httpPlan: LoadPlan = { ...plan, kind: 'http', target: service.baseUrl, firstRequest: 0 };
+    const grpcPlan: LoadPlan = { ...plan, kind: 'grpc', target: `127.0.0.1:${grpcPort}`, firstRequest: RATE * SECONDS };
     const http = await measuredLoad(httpPlan);
     const grpcFigures = await measuredLoad(grpcPlan);
 
@@ -466,6 +472,7 @@ async function main(): Promise<void> {
     });
   } finally {
     await service.stop();
+    await bus.deleteTopics([decisionsTopic]);
     await bus.close();
     const pool = new Pool({ connectionString: infra.databaseUrl });
     await dropSchema(pool, service.options.schema);

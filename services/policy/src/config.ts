@@ -1,4 +1,5 @@
 import { commonServiceSchema, integer, text } from '@estate/config';
+import { Topics } from '@estate/contracts';
 
 export const SERVICE_NAME = 'policy';
 export const SERVICE_SCHEMA = 'policy';
@@ -23,6 +24,10 @@ export const configSchema = {
     default: 'write_dataset',
     parse: (raw: string) => raw.split(',').map((a) => a.trim()).filter(Boolean),
   },
+  POLICY_DECISIONS_TOPIC: {
+    ...text('Kafka topic decision records are written to; a benchmark points it at a topic of its own'),
+    default: Topics.policyDecisions,
+  },
   POLICY_MAX_OUTPUT_LENGTH: integer('Maximum characters of output a customer-facing channel accepts', { default: '20000', min: 1 }),
 };
 
@@ -33,6 +38,7 @@ export interface DecisionSettings {
   recordQueueMax: number;
   failClosedActions: string[];
   maxOutputLength: number;
+  decisionsTopic: string;
 }
 
 export const DEFAULT_DECISION_SETTINGS: DecisionSettings = {
@@ -41,6 +47,7 @@ export const DEFAULT_DECISION_SETTINGS: DecisionSettings = {
   recordQueueMax: 5000,
   failClosedActions: ['write_dataset'],
   maxOutputLength: 20000,
+  decisionsTopic: Topics.policyDecisions,
 };
 
 export function decisionSettingsFrom(config: Record<string, unknown>): DecisionSettings {
@@ -50,5 +57,6 @@ export function decisionSettingsFrom(config: Record<string, unknown>): DecisionS
     recordQueueMax: (config.POLICY_RECORD_QUEUE_MAX as number | undefined) ?? DEFAULT_DECISION_SETTINGS.recordQueueMax,
     failClosedActions: (config.POLICY_FAIL_CLOSED_ACTIONS as string[] | undefined) ?? DEFAULT_DECISION_SETTINGS.failClosedActions,
     maxOutputLength: (config.POLICY_MAX_OUTPUT_LENGTH as number | undefined) ?? DEFAULT_DECISION_SETTINGS.maxOutputLength,
+    decisionsTopic: (config.POLICY_DECISIONS_TOPIC as string | undefined) ?? DEFAULT_DECISION_SETTINGS.decisionsTopic,
   };
 }

@@ -3,6 +3,8 @@ import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import {
   ApprovalScope,
   createEnvelope,
+  encodeEvent,
+  EventEnvelope,
   systemClock,
   DecisionOutcome,
   Obligation,
@@ -10,7 +12,7 @@ import {
   PolicyDecisionRecordedV1,
   RequestedApproval,
 } from '@estate/contracts';
-import { EventPublisher } from '@estate/kafka';
+import { EventPublisher, KafkaBus } from '@estate/kafka';
 import {
   BaseAction,
   canonicalHash,
@@ -26,7 +28,7 @@ import {
   toolActionId,
   typedArguments,
 } from '@estate/policy-engine';
-import { AppError, EVENT_PUBLISHER, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
+import { AppError, EVENT_PUBLISHER, KAFKA_BUS, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions } from '@estate/service-kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { budgetStateFor } from '../budgets/budget-match';
@@ -81,12 +83,14 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     private readonly budgets: BudgetStateCache,
     @Inject(PG_POOL) pool: Pool,
     @Inject(EVENT_PUBLISHER) publisher: EventPublisher,
+    @Inject(KAFKA_BUS) bus: KafkaBus,
     @Inject(SERVICE_OPTIONS) private readonly options: ServiceOptions,
     @Inject(SERVICE_LOGGER) private readonly logger: Logger,
   ) {
     this.settings = decisionSettingsFrom(options.config as unknown as Record<string, unknown>);
     this.cache = new DecisionCache(this.settings.cacheSize);
-    this.recorder = new DecisionRecorder(publisher, this.settings.recordQueueMax, logger);
+    const recordPublisher = this.settings.decisionsTopic === PolicyDecisionRecordedV1.topic ? publisher : publisherTo(bus, this.settings.decisionsTopic);
+    this.recorder = new DecisionRecorder(recordPublisher, this.settings.recordQueueMax, logger);
     this.exemptions = new ExemptionStore(pool, options.schema);
     this.projection = options.projections?.find((p): p is ExemptionsProjection => p instanceof ExemptionsProjection);
   }
@@ -265,6 +269,11 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       () => response.decisionId,
     );
   }
+}
+
+/** Publishes like EventPublisher, validated against the contract, but to `topic` instead of the contract's topic. */
+function publisherTo(bus: KafkaBus, topic: string): Pick<EventPublisher, 'publish'> {
+  return { publish: (envelopes: EventEnvelope[]) => bus.send(envelopes.map((envelope) => ({ ...encodeEvent(envelope), topic }))) };
 }
 
 /**

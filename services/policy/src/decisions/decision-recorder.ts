@@ -23,7 +23,7 @@ export class DecisionRecorder {
   private readonly unwatchQueue: () => void;
 
   constructor(
-    private readonly publisher: EventPublisher,
+    private readonly publisher: Pick<EventPublisher, 'publish'>,
     private readonly maxQueued: number,
     private readonly logger: Logger,
   ) {
