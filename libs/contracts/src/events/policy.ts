@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { defineEvent } from '../registry';
+import { decisionLooksValid, fastThenDecorators } from './decision-check';
 import { Topics } from '../topics';
 
 /** Outcomes the decision point returns. */
@@ -97,6 +98,7 @@ export const PolicyDecisionRecordedV1 = defineEvent({
   // Tests write to per-run copies (`<topic>.<suffix>`) so they never replay shared history.
   acceptsTopic: (topic) => topic.startsWith(`${Topics.policyDecisions}.`),
   payload: PolicyDecisionRecorded,
+  validate: fastThenDecorators(PolicyDecisionRecorded, (payload) => decisionLooksValid(payload, DECISION_OUTCOMES)),
   partitionKey: (p) => p.traceId ?? p.decisionId,
   description: 'The decision point returned allow, deny or require approval, with the policies, bundle version and masked input.',
 });
