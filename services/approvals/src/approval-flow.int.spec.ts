@@ -167,6 +167,16 @@ describe('approvals and exception windows with the decision point', () => {
     await waitFor('approval created from the decision', async () => (await call(approvals, `/v1/approvals/${fromDecision}`, keys.security.key, undefined, 'GET')).status, (status) => status === 200);
     const asAgent = await call(approvals, `/v1/approvals/${fromDecision}/approve`, keys.security.key, { approver: 'support-bot' });
     expect(asAgent.status).toBe(403);
+
+    // The key that asked for a decision may not decide the approval the decision requested.
+    const askedBySecurity = await call(policyService, '/v1/decisions', keys.security.key, refund(81));
+    const gatedBySecurity = (await askedBySecurity.json()) as { outcome: string; approval: { approvalId: string } };
+    expect(gatedBySecurity.outcome).toBe('require_approval');
+    const ownId = gatedBySecurity.approval.approvalId;
+    await waitFor('approval created from the security key\'s decision', async () => (await call(approvals, `/v1/approvals/${ownId}`, keys.security.key, undefined, 'GET')).status, (status) => status === 200);
+    const selfApproved = await call(approvals, `/v1/approvals/${ownId}/approve`, keys.security.key, { approver: 'Ana (security lead)' });
+    expect(selfApproved.status).toBe(403);
+    expect(((await selfApproved.json()) as { message: string }).message).toContain('cannot approve or deny its own request');
   });
 
   it('rejects an invalid approval path', async () => {

@@ -32,7 +32,7 @@ export function decisionLooksValid(payload: unknown, outcomes: readonly string[]
     Array.isArray(p.obligations) && p.obligations.every(obligation) &&
     stringArray(p.exceptionWindowIds) && absentOrString(p.grantApprovalId) &&
     (p.approval === undefined || p.approval === null) &&
-    typeof p.decidedAt === 'string' && isISO8601(p.decidedAt)
+    typeof p.decidedAt === 'string' && isISO8601(p.decidedAt) && absentOrString(p.requestedByKeyId)
   );
 }
 

@@ -30,6 +30,8 @@ const CASES: Array<[string, Record<string, unknown>]> = [
   ['obligation fields that are not strings', { ...valid(), obligations: [{ type: 'redact', fields: [1] }] }],
   ['a bad decision time', { ...valid(), decidedAt: 'now' }],
   ['a requested approval', { ...valid(), outcome: 'require_approval', approval: { approvalId: 'apr-1', path: { roles: ['security'], required: 1 }, scope: {}, expiresInSeconds: 60 } }],
+  ['a requesting key id', { ...valid(), requestedByKeyId: 'key-1' }],
+  ['a numeric requesting key id', { ...valid(), requestedByKeyId: 42 }],
   ['window ids that are not an array', { ...valid(), exceptionWindowIds: 'w1' }],
 ];
 

@@ -89,6 +89,8 @@ export class PolicyDecisionRecorded {
   @IsOptional() @IsString() grantApprovalId?: string;
   @IsOptional() @ValidateNested() @Type(() => RequestedApproval) approval?: RequestedApproval;
   @IsISO8601() decidedAt!: string;
+  /** API key that asked for the decision; it may not decide the approval the decision requests. */
+  @IsOptional() @IsString() requestedByKeyId?: string;
 }
 
 export const PolicyDecisionRecordedV1 = defineEvent({

@@ -37,6 +37,7 @@ export class DecisionApprovalsProjection implements Projection {
           contextSnapshot: payload.context,
           reasons: payload.reasons,
           requestedBy: `${payload.principal.type}::${payload.principal.id}`,
+          requesterKeyId: payload.requestedByKeyId,
           expiresAt: new Date(Date.parse(recordedAt) + approval.expiresInSeconds * 1000).toISOString(),
         };
       });

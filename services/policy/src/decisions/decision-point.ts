@@ -95,7 +95,8 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     this.projection = options.projections?.find((p): p is ExemptionsProjection => p instanceof ExemptionsProjection);
   }
 
-  async decide(tenantId: string, request: DecisionRequestDto): Promise<DecisionResponse> {
+  /** Decides one request; `callerKeyId` is the API key that asked, recorded so it cannot decide the approval it may trigger. */
+  async decide(tenantId: string, request: DecisionRequestDto, callerKeyId?: string): Promise<DecisionResponse> {
     const bundle = await this.bundles.activeBundle(tenantId);
     const failClosed = this.settings.failClosedActions.includes(request.action);
     const evaluated = await this.evaluate(tenantId, bundle, request);
@@ -117,7 +118,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     const response: DecisionResponse = {
       decisionId, ...withoutSpec(result), approval, traceId, spanId, cached: evaluated.cached,
     };
-    this.recorder.record(this.recordEnvelope(tenantId, request, response, evaluated.checks));
+    this.recorder.record(this.recordEnvelope(tenantId, request, response, evaluated.checks, callerKeyId));
     countDecision(response.outcome, evaluated.cached);
     return response;
   }
@@ -235,7 +236,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     return { decision, cached: false, checks };
   }
 
-  private recordEnvelope(tenantId: string, request: DecisionRequestDto, response: DecisionResponse, checks: CheckResult) {
+  private recordEnvelope(tenantId: string, request: DecisionRequestDto, response: DecisionResponse, checks: CheckResult, callerKeyId: string | undefined) {
     const payload: PolicyDecisionRecorded = {
       decisionId: response.decisionId,
       traceId: response.traceId,
@@ -253,6 +254,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       grantApprovalId: response.grantApprovalId,
       approval: response.approval,
       decidedAt: new Date().toISOString(),
+      requestedByKeyId: callerKeyId,
     };
     // One event records one decision, so the decision id doubles as the event id and no second UUID is drawn.
     return createEnvelope(

@@ -19,6 +19,6 @@ export class DecisionsController {
   @ApiBody({ type: DecisionRequestDto })
   @ApiOkResponse({ type: DecisionResponseDto })
   decide(@CurrentPrincipal() principal: Principal, @DecisionBody() body: DecisionRequestDto): Promise<DecisionResponse> {
-    return this.decisionPoint.decide(principal.tenantId, body);
+    return this.decisionPoint.decide(principal.tenantId, body, principal.keyId);
   }
 }

@@ -40,7 +40,7 @@ export class PolicyGrpcController {
     try {
       const principal = await authenticateCall(this.keys, metadata);
       const dto = toDto(request);
-      const decision = await this.decisionPoint.decide(principal.tenantId, dto);
+      const decision = await this.decisionPoint.decide(principal.tenantId, dto, principal.keyId);
       return {
         decision_id: decision.decisionId,
         outcome: decision.outcome,
