@@ -129,6 +129,7 @@ function peakMemoryMb(pid: number): number {
 async function startProjector(schema: string, topics: TraceIngestSettings['topics']): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...(process.env.INGEST_PROJECTOR_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.INGEST_PROJECTOR_PROFILE_DIR}`] : []), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-projector.ts'), schema, JSON.stringify(topics)], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, KAFKA_CLIENT: process.env.INGEST_PROJECTOR_KAFKA_CLIENT ?? process.env.KAFKA_CLIENT },
   });
   if (PROJECTOR_NICE !== 0) setPriority(child.pid!, PROJECTOR_NICE);
   await new Promise<void>((resolve, reject) => {
