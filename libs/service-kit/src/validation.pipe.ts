@@ -5,11 +5,18 @@ import { bodyShapeProblem } from './body-shape';
 function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    // An absent field breaks every rule on it; one line says what to fix.
+    // An absent field breaks every rule on it, so one line names what to fix.
     const missing = error.value === undefined && error.constraints !== undefined;
     const own = missing ? [{ field, message: `${field} is required` }] : Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
+}
+
+function describeBody(value: unknown): string {
+  if (value === undefined) return 'no body';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return 'text (check that content-type is application/json)';
+  return String(value);
 }
 
 /**
@@ -22,8 +29,7 @@ class BodyCheckingValidationPipe extends ValidationPipe {
     if (metadata.type === 'body') {
       const typed = metadata.metatype !== undefined && metadata.metatype !== Object && metadata.metatype !== String;
       if (typed && (value === null || typeof value !== 'object' || Array.isArray(value))) {
-        const got = value === undefined ? 'no body' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? 'text (check that content-type is application/json)' : String(value);
-        throw new AppError('invalid_argument', `the request body must be a JSON object, got ${got}`, 'body');
+        throw new AppError('invalid_argument', `the request body must be a JSON object, got ${describeBody(value)}`, 'body');
       }
       const problem = bodyShapeProblem(value, { allowNul: !typed });
       if (problem) throw new AppError('invalid_argument', problem.message, problem.field);

@@ -14,7 +14,7 @@ const LATEST_NANOS = 8_640_000_000_000_000_000_000n;
  * Aggregates what a batch of spans reveals (models, providers, agents,
  * tools, MCP servers, services, workflows) into one observation per asset
  * and context, with the first and last time it was seen in the batch. The
- * inventory consumes these to find assets nobody registered. Times are
+ * inventory consumes these to find unregistered assets. Times are
  * compared as integers and formatted once per observation, because this
  * runs for every span the receivers accept.
  */
