@@ -241,6 +241,10 @@ describe('approvals and exception windows with the decision point', () => {
     expect(body.message).not.toContain('"all.forbid-prompt-injection-in-prod"');
     expect(body.message).toContain('GET /v1/policy-bundles/active');
 
+    const tenantWide = await call(approvals, '/v1/exception-windows', keys.governance.key, { ...window(['check:environment']), scope: {} });
+    expect(tenantWide.status).toBe(400);
+    expect(((await tenantWide.json()) as { message: string }).message).toContain('send tenantWide: true');
+
     const runtimeCheck = await call(approvals, '/v1/exception-windows', keys.governance.key, window(['check:environment']));
     expect(runtimeCheck.status).toBe(201);
 
@@ -264,7 +268,7 @@ describe('approvals and exception windows with the decision point', () => {
     expect(propertiesOf('RequestApprovalBody')).toEqual(['contextSnapshot', 'decisionId', 'expiresInSeconds', 'path', 'reasons', 'scope', 'spanId', 'traceId']);
     expect(propertiesOf('ApproveBody')).toEqual(['approver', 'comment', 'grantValidSeconds']);
     expect(propertiesOf('DenyBody')).toEqual(['approver', 'reason']);
-    expect(propertiesOf('OpenWindowBody')).toEqual(['endsAt', 'owner', 'policyIds', 'reason', 'scope', 'startsAt']);
+    expect(propertiesOf('OpenWindowBody')).toEqual(['endsAt', 'owner', 'policyIds', 'reason', 'scope', 'startsAt', 'tenantWide']);
     expect(propertiesOf('CloseWindowBody')).toEqual(['reason']);
     const scope = document.components.schemas.RequestApprovalBody.properties?.scope;
     expect(Object.keys(scope?.properties ?? {})).toEqual(expect.arrayContaining(['principal', 'argumentsHash', 'bundleVersion']));

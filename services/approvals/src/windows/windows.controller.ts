@@ -4,7 +4,7 @@ import type { Principal } from '@estate/access';
 import { ExceptionScope } from '@estate/contracts';
 import { AllowRoles, AppError, CurrentPrincipal } from '@estate/service-kit';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { EXCEPTION_SCOPE_PROPERTY } from '../openapi-schemas';
 import { WindowService } from './window.service';
 
@@ -19,6 +19,8 @@ export class OpenWindowBody {
   @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' }) @IsOptional() @IsISO8601() startsAt?: string;
   @ApiProperty({ format: 'date-time', description: 'At most 90 days after startsAt' }) @IsISO8601() endsAt!: string;
+  @ApiPropertyOptional({ description: 'Must be true when the scope names no principal, resource or environment, since the window then covers the whole tenant' })
+  @IsOptional() @IsBoolean() tenantWide?: boolean;
 }
 
 export class CloseWindowBody {
@@ -34,6 +36,10 @@ export class WindowsController {
   @Post()
   @AllowRoles('security', 'governance')
   open(@CurrentPrincipal() principal: Principal, @Body() body: OpenWindowBody) {
+    const { principal: who, resource, environment } = body.scope;
+    if (!who && !resource && !environment && body.tenantWide !== true) {
+      throw new AppError('invalid_argument', 'scope names no principal, resource or environment, so the window would exempt the whole tenant; narrow the scope, or send tenantWide: true if that is meant', 'scope');
+    }
     return this.windows.open(principal.tenantId, body, `${principal.role}:${principal.keyId}`);
   }
 
