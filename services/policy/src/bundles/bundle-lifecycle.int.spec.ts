@@ -112,6 +112,10 @@ describe('policy bundle lifecycle', () => {
   it('publishes, activates and rolls back', async () => {
     const before = await decide(lifecycleTenant, 'search_docs');
     expect(before.bundleVersion).toBe('default-1');
+    const shipped = await ok<{ version: string; policies: string; policyIds: string[] }>(call(lifecycleTenant, '/v1/policy-bundles/versions/default-1', undefined, 'GET'));
+    expect(shipped.version).toBe('default-1');
+    expect(shipped.policyIds).toEqual(expect.arrayContaining(before.determiningPolicies.filter((id: string) => !id.startsWith('check:'))));
+    expect(shipped.policies).toContain('permit');
 
     const v1 = await ok<{ version: string; policyIds: string[] }>(call(lifecycleTenant, '/v1/policy-bundles/versions', { policies: PERMIT_TOOLS }), 201);
     expect(v1.version).toBe('v1');

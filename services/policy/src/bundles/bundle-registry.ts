@@ -47,6 +47,11 @@ export class BundleRegistry {
     this.defaultBundle = { version: DEFAULT_BUNDLE_VERSION, loaded: this.engine.load(DEFAULT_BUNDLE_VERSION, parsed, schemaText), tools: new Map() };
   }
 
+  /** The shipped default bundle, parsed once. */
+  defaultPolicies(): ActiveBundle {
+    return this.defaultBundle;
+  }
+
   async activeBundle(tenantId: string): Promise<ActiveBundle> {
     const entry = this.active.get(tenantId);
     if (!entry) {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import type { Principal } from '@estate/access';
+import { DEFAULT_BUNDLE_VERSION, DEFAULT_POLICIES } from '@estate/policy-engine';
 import { AllowRoles, AppError, CurrentPrincipal } from '@estate/service-kit';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { BundleRegistry } from './bundle-registry';
@@ -49,8 +50,13 @@ export class BundlesController {
     return { versions: await this.registry.store.listVersions(principal.tenantId) };
   }
 
+  /** A published version, or `default-1`: the shipped default bundle that decides until a tenant activates its own (read-only). */
   @Get('versions/:version')
   async get(@CurrentPrincipal() principal: Principal, @Param('version') version: string) {
+    if (version === DEFAULT_BUNDLE_VERSION) {
+      const policyIds = Object.keys(this.registry.defaultPolicies().loaded.policies);
+      return { version: DEFAULT_BUNDLE_VERSION, policies: DEFAULT_POLICIES, policyIds, description: 'shipped default bundle; in force until the tenant activates a version of its own' };
+    }
     const stored = await this.registry.store.findVersion(principal.tenantId, versionNumber(version));
     if (!stored) throw new AppError('not_found', `bundle version ${version} not found`, 'version');
     return stored;
@@ -79,6 +85,8 @@ export class BundlesController {
 
 function versionNumber(label: string): number {
   const version = parseVersionLabel(label);
-  if (version === undefined) throw new AppError('invalid_argument', `bundle version must look like v3 or 3, got "${label}"`, 'version');
+  if (version === undefined) {
+    throw new AppError('invalid_argument', `bundle version must look like v3 or 3 (or ${DEFAULT_BUNDLE_VERSION} to read the shipped default), got "${label}"`, 'version');
+  }
   return version;
 }
