@@ -1,4 +1,5 @@
 import { ImportIssue, ImportRejected, isPlainObject } from './import-error';
+import { redactArgs, redactUrl } from './credentials';
 
 export type McpTransport = 'stdio' | 'http' | 'sse' | 'streamable-http';
 
@@ -74,7 +75,8 @@ function parseEntry(name: string, entry: unknown, pointer: string, issues: Impor
     issues.push({ path: pointer, message: 'server entry must be an object' });
     return undefined;
   }
-  const url = typeof entry.url === 'string' ? entry.url : typeof entry.serverUrl === 'string' ? entry.serverUrl : undefined;
+  const rawUrl = typeof entry.url === 'string' ? entry.url : typeof entry.serverUrl === 'string' ? entry.serverUrl : undefined;
+  const url = rawUrl === undefined ? undefined : redactUrl(rawUrl);
   const command = typeof entry.command === 'string' ? entry.command : undefined;
   if (!url && !command) {
     issues.push({ path: pointer, message: 'server entry needs "command" (stdio) or "url"/"serverUrl" (remote)' });
@@ -86,7 +88,7 @@ function parseEntry(name: string, entry: unknown, pointer: string, issues: Impor
     issues.push({ path: `${pointer}/type`, message: `unknown transport "${declaredType}"; expected stdio, http, sse or streamable-http` });
     return undefined;
   }
-  const args = Array.isArray(entry.args) ? entry.args.map(String) : [];
+  const args = Array.isArray(entry.args) ? redactArgs(entry.args.map(String)) : [];
   const envNames = isPlainObject(entry.env) ? Object.keys(entry.env).sort() : [];
   const headerNames = isPlainObject(entry.headers) ? Object.keys(entry.headers).sort() : [];
   const inputIds = [...JSON.stringify(entry).matchAll(/\$\{input:([^}]+)\}/g)].map((m) => m[1]);

@@ -15,6 +15,20 @@ describe('client config parsing', () => {
     expect(JSON.stringify(parsed)).not.toContain('YOUR_GITHUB_PAT');
   });
 
+  it('redacts credentials in arguments and URLs before anything is kept', () => {
+    const parsed = parseClientConfig({
+      mcpServers: {
+        local: { command: 'npx', args: ['-y', 'fu-sec-server', '--token', 'sk-live-SECRET123', '--api-key=abc123', 'ghp_0123456789abcdefghijABCDEFGHIJ', '--port', '8080'] },
+        remote: { url: 'https://user:pw@mcp.example.com/sse?api_key=SECRETQ&region=eu' },
+      },
+    });
+    const [local, remote] = parsed.servers;
+    expect(local.args).toEqual(['-y', 'fu-sec-server', '--token', '[redacted]', '--api-key=[redacted]', '[redacted]', '--port', '8080']);
+    expect(remote.url).toBe('https://[redacted]@mcp.example.com/sse?api_key=[redacted]&region=eu');
+    const text = JSON.stringify(parsed) + serverIdentity(local) + serverIdentity(remote);
+    for (const secret of ['SECRET123', 'abc123', 'ghp_0123', 'pw@', 'SECRETQ']) expect(text).not.toContain(secret);
+  });
+
   it('reads Windsurf serverUrl as a remote server', () => {
     const [server] = parseClientConfig(fixture('client-configs/windsurf.mcp_config.github-remote.json')).servers;
     expect(server.transport).toBe('streamable-http');
