@@ -25,10 +25,11 @@ describe('compiled runtime', () => {
   it('builds dist/ and serves a ready service from it', async () => {
     await run('bash', [path.join(ROOT, 'scripts/build.sh')], { cwd: ROOT, timeout: 240_000 });
     const infra = testInfrastructure();
-    const port = 39306;
+    // Below the kernel's ephemeral range (32768 and up), so no outgoing connection holds it; gRPC takes any free port.
+    const port = 29306;
     const child = spawn('bash', [path.join(ROOT, 'scripts/start-service.sh'), 'reporting'], {
       cwd: ROOT,
-      env: { ...process.env, ESTATE_RUNTIME: 'dist', HTTP_PORT: String(port), GRPC_PORT: '59306', KAFKA_BROKERS: infra.kafkaBrokers.join(','), DATABASE_URL: infra.databaseUrl, LOG_LEVEL: 'warn' },
+      env: { ...process.env, ESTATE_RUNTIME: 'dist', HTTP_PORT: String(port), GRPC_PORT: '0', KAFKA_BROKERS: infra.kafkaBrokers.join(','), DATABASE_URL: infra.databaseUrl, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     service = child;
