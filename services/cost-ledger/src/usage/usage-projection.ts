@@ -43,10 +43,9 @@ export class UsagePricingProjection implements Projection {
     // Signals carry the time the ledger accepted the last event, so a rebuild raises them with the same time.
     const now = new Date(events[events.length - 1].recordedAt);
     const tenantIds = [...new Set(usage.map((u) => u.tenantId))];
-    // The runner commits these rows and the consumed offsets in one transaction, so a commit lost in a
-    // Postgres crash loses both together and the batch is fetched from Kafka again. Waiting for the WAL
-    // flush at every batch therefore buys nothing.
-    await client.query('SET LOCAL synchronous_commit = off');
+    // Commits wait for the WAL flush: this projection writes outbox rows, and the relay may publish one
+    // before an unflushed commit is lost in a crash, after which the refetched batch would publish it
+    // again under a new event id.
     const books = tenantIds.length > 0 ? await this.priceBooks.forTenants(client, tenantIds) : new Map();
 
     const fresh = await insertUsage(client, schema, usage, (chunk) => priceAll(chunk, books));
