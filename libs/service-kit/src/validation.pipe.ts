@@ -13,7 +13,6 @@ function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string;
 }
 
 function describeBody(value: unknown): string {
-  if (value === undefined) return 'no body';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return 'text (check that content-type is application/json)';
   return String(value);
@@ -28,7 +27,8 @@ class BodyCheckingValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata) {
     if (metadata.type === 'body') {
       const typed = metadata.metatype !== undefined && metadata.metatype !== Object && metadata.metatype !== String;
-      if (typed && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      // No body at all is validated as an empty object (Nest's own rule), so all-optional bodies may be left out.
+      if (typed && value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
         throw new AppError('invalid_argument', `the request body must be a JSON object, got ${describeBody(value)}`, 'body');
       }
       const problem = bodyShapeProblem(value, { allowNul: !typed });

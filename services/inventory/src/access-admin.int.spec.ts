@@ -48,6 +48,9 @@ describe('API keys through the inventory service', () => {
     expect(array.status).toBe(400);
     expect(await array.json()).toMatchObject({ field: 'body', message: 'the request body must be a JSON object, got an array' });
 
+    const noBody = await fetch(`${service.baseUrl}/v1/api-keys/nosuchkey`, { method: 'DELETE', headers: { authorization: `Bearer ${keys.admin.key}` } });
+    expect(await noBody.json()).toMatchObject({ code: 'invalid_argument', details: [{ field: 'reason', message: 'reason is required' }] });
+
     const untyped = await fetch(`${service.baseUrl}/v1/api-keys`, { method: 'POST', headers: { authorization: `Bearer ${keys.admin.key}` }, body: Buffer.from('{}') });
     expect(untyped.status).toBe(415);
     expect(((await untyped.json()) as { message: string }).message).toContain('content-type: application/json');
