@@ -90,6 +90,9 @@ describe('management surface and ownership view', () => {
     expect(forbidden.status).toBe(403);
     const noLead = await r.call('/v1/ownership/raci/token-governance', { method: 'PUT', body: { assignments: [{ team: 'x', part: 'reviews' }] } });
     expect(noLead.status).toBe(400);
+    const twoLeads = await r.call('/v1/ownership/raci/token-governance', { method: 'PUT', body: { assignments: [{ team: 'a', part: 'leads' }, { team: 'b', part: 'leads' }] } });
+    expect(twoLeads.status).toBe(400);
+    expect(twoLeads.body.message).toContain('exactly one team that leads it');
 
     const view = await waitFor(
       'ownership view',

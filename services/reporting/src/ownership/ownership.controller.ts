@@ -50,7 +50,10 @@ export class OwnershipController {
     }
     const teams = request.assignments.map((a) => a.team);
     if (new Set(teams).size !== teams.length) throw new AppError('invalid_argument', 'each team may appear once per area', 'assignments');
-    if (!request.assignments.some((a) => a.part === 'leads')) throw new AppError('invalid_argument', 'an area needs one team that leads it', 'assignments');
+    const leads = request.assignments.filter((a) => a.part === 'leads').map((a) => a.team);
+    if (leads.length !== 1) {
+      throw new AppError('invalid_argument', `an area needs exactly one team that leads it (the accountable one), got ${leads.length === 0 ? 'none' : leads.join(', ')}; make the others share or review`, 'assignments');
+    }
     const payload = { area: area as GovernanceArea, assignments: request.assignments.map(({ team, part }) => ({ team, part })), assignedBy: `api-key:${principal.keyId}` };
     await this.publisher.publish([
       createEnvelope({ type: RaciAssignedV1.type, schemaVersion: 1, tenantId: principal.tenantId, producer: SERVICE_NAME, key: area, payload }),
