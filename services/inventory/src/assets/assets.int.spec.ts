@@ -64,6 +64,12 @@ describe('assets and relationships through the REST API', () => {
     const wrong = await ctx.call('/v1/relationships', { method: 'POST', body: { type: 'calls', fromId: agent.assetId, toId: dataset.assetId } });
     expect(wrong.status).toBe(400);
     expect(wrong.body.message).toContain('may end at: tool');
+    const itself = await ctx.call('/v1/relationships', { method: 'POST', body: { type: 'delegates-to', fromId: agent.assetId, toId: agent.assetId } });
+    expect(itself.status).toBe(400);
+    expect(itself.body.message).toContain('cannot start and end at the same asset');
+    const expired = await ctx.call('/v1/relationships', { method: 'POST', body: { type: 'reads', fromId: agent.assetId, toId: dataset.assetId, validUntil: '2001-01-01T00:00:00Z' } });
+    expect(expired.status).toBe(400);
+    expect(expired.body.field).toBe('validUntil');
 
     const reads = await ctx.call('/v1/relationships', { method: 'POST', body: { type: 'reads', fromId: agent.assetId, toId: dataset.assetId } });
     expect(reads.status).toBe(201);

@@ -76,6 +76,10 @@ export class RelationshipCommands {
   constructor(private readonly store: EventStore) {}
 
   async declare(principal: Principal, request: DeclareRelationshipRequest, now = new Date()): Promise<RelationshipSnapshot> {
+    if (request.fromId === request.toId) throw new AppError('invalid_argument', `a ${request.type} relationship cannot start and end at the same asset (${request.fromId}); fromId and toId must differ`, 'toId');
+    if (request.validUntil && Date.parse(request.validUntil) <= now.getTime()) {
+      throw new AppError('invalid_argument', `validUntil ${request.validUntil} has already passed; give a future time, or end the relationship with POST /v1/relationships/{id}/end`, 'validUntil');
+    }
     const assets = await this.store.loadMany<AssetSnapshot>(principal.tenantId, [request.fromId, request.toId]);
     const from = assets.get(request.fromId)?.state;
     const to = assets.get(request.toId)?.state;
