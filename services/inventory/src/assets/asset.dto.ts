@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ASSET_KINDS, AssetKind, DATA_CLASSIFICATIONS, DataClassification, LIFECYCLE_STATES, LifecycleState } from '@estate/contracts';
-import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** Fields a person may set on any asset. */
 class AssetFields {
@@ -37,6 +37,6 @@ export class UpdateAssetRequest extends AssetFields {
 }
 
 export class RetireAssetRequest {
-  @ApiProperty() @IsInt() @Min(1) expectedVersion!: number;
+  @ApiProperty({ minimum: 1, maximum: 2147483647 }) @IsInt() @Min(1) @Max(2147483647) expectedVersion!: number;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
 }

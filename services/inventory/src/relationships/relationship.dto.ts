@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RELATIONSHIP_TYPES, RelationshipType } from '@estate/contracts';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class DeclareRelationshipRequest {
   @ApiProperty({ enum: RELATIONSHIP_TYPES }) @IsIn(RELATIONSHIP_TYPES) type!: RelationshipType;
@@ -10,6 +10,6 @@ export class DeclareRelationshipRequest {
 }
 
 export class EndRelationshipRequest {
-  @ApiProperty() @IsInt() @Min(1) expectedVersion!: number;
+  @ApiProperty({ minimum: 1, maximum: 2147483647 }) @IsInt() @Min(1) @Max(2147483647) expectedVersion!: number;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(500) reason!: string;
 }
