@@ -80,7 +80,7 @@ export function reportToHtml(doc: ReportDocument): string {
 <body>
 <h1>${escapeXml(title)}</h1>
 <p class="muted">Period ${escapeXml(r.period.from)} – ${escapeXml(r.period.to)}; generated ${escapeXml(r.generatedAt)}.</p>
-<p>${r.totals.calls} requests (traces) (error rate ${escapeXml(percent(r.totals.calls ? r.totals.errors / r.totals.calls : null))}), ${r.totals.tokens} tokens, ${escapeXml(usd(r.totals.cost))} (${r.totals.unpricedCalls} unpriced calls).</p>
+<p>${r.totals.calls} requests (traces), error rate ${escapeXml(percent(r.totals.calls ? r.totals.errors / r.totals.calls : null))}, ${r.totals.tokens} tokens, ${escapeXml(usd(r.totals.cost))} (${r.totals.unpricedCalls} unpriced calls).</p>
 <h2>Activity</h2>${table(['Measure', 'Value'], activityLines(r.activity))}
 ${charts(r, s)}
 ${sections(r)}

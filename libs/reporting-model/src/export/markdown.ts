@@ -27,7 +27,7 @@ function changesSection(r: LeadershipReport): string {
 
 function leadershipSections(r: LeadershipReport): string[] {
   return [
-    `## Totals\n\n${r.totals.calls} requests (traces) (error rate ${percent(r.totals.calls ? r.totals.errors / r.totals.calls : null)}), ${r.totals.tokens} tokens, ${usd(r.totals.cost)} (${r.totals.unpricedCalls} unpriced calls).\n`,
+    `## Totals\n\n${r.totals.calls} requests (traces), error rate ${percent(r.totals.calls ? r.totals.errors / r.totals.calls : null)}, ${r.totals.tokens} tokens, ${usd(r.totals.cost)} (${r.totals.unpricedCalls} unpriced calls).\n`,
     `## Activity\n\n${table(['Measure', 'Value'], activityLines(r.activity))}`,
     `## Riskiest workflows\n\n${table(['Workflow', 'Score', 'Because'], r.riskiest.map((x) => [x.workflow, x.score, x.because.join('; ')]))}`,
     `## Costliest workflows\n\n${table(['Workflow', 'Cost', 'Tokens'], r.costliest.map((x) => [x.workflow, usd(x.cost), x.tokens]))}`,
