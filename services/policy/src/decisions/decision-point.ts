@@ -118,7 +118,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
     const response: DecisionResponse = {
       decisionId, ...withoutSpec(result), approval, traceId, spanId, cached: evaluated.cached,
     };
-    this.recorder.record(this.recordEnvelope(tenantId, request, response, evaluated.checks, callerKeyId));
+    this.recorder.record(() => this.recordEnvelope(tenantId, request, response, evaluated.checks, callerKeyId));
     countDecision(response.outcome, evaluated.cached);
     return response;
   }

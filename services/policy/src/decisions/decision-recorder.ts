@@ -16,7 +16,8 @@ const RETRY_DELAY_MS = 200;
  * lost; the response has already been sent by then.
  */
 export class DecisionRecorder {
-  private readonly queue: EventEnvelope[] = [];
+  /** Records waiting to be sent; each is built when its batch is, off the request path. */
+  private readonly queue: Array<() => EventEnvelope> = [];
   private readonly waiters: Array<() => void> = [];
   private flushing?: Promise<void>;
   private stopped = false;
@@ -44,12 +45,13 @@ export class DecisionRecorder {
 
   /**
    * Queues a record; it may exceed the bound by the records of decisions
-   * already in flight, never more. The send starts on the next turn of the
-   * event loop, so encoding never runs inside the caller's request and the
-   * decisions of one turn share a batch.
+   * already in flight, never more. The record is built and sent on the next
+   * turn of the event loop, so masking and encoding never run inside the
+   * caller's request and the decisions of one turn share a batch. `build`
+   * must only read values the caller no longer changes.
    */
-  record(envelope: EventEnvelope): void {
-    this.queue.push(envelope);
+  record(build: () => EventEnvelope): void {
+    this.queue.push(build);
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.flush())
       .finally(() => (this.flushing = undefined));
@@ -64,7 +66,7 @@ export class DecisionRecorder {
 
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.slice(0, MAX_BATCH);
+      const batch = this.queue.slice(0, MAX_BATCH).map(built);
       try {
         await this.publisher.publish(batch);
         this.queue.splice(0, batch.length);
@@ -83,4 +85,10 @@ export class DecisionRecorder {
     const room = this.maxQueued - this.queue.length;
     for (const resolve of this.waiters.splice(0, Math.max(room, 0))) resolve();
   }
+}
+
+/** Builds a queued record once, so a retried batch sends the same envelopes. */
+function built(entry: (() => EventEnvelope) & { envelope?: EventEnvelope }): EventEnvelope {
+  entry.envelope ??= entry();
+  return entry.envelope;
 }

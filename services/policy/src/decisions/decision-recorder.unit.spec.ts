@@ -37,7 +37,7 @@ describe('DecisionRecorder', () => {
   it('batches the records of one turn', async () => {
     const publisher = new HeldPublisher();
     const recorder = new DecisionRecorder(publisher as unknown as EventPublisher, 10, logger);
-    for (let n = 0; n < 3; n++) recorder.record(envelope(n));
+    for (let n = 0; n < 3; n++) recorder.record(() => envelope(n));
     await turn();
     await publisher.releaseAll();
     await recorder.drain();
@@ -48,8 +48,8 @@ describe('DecisionRecorder', () => {
     const publisher = new HeldPublisher();
     const recorder = new DecisionRecorder(publisher as unknown as EventPublisher, 2, logger);
     const slowedBefore = await backpressure('slowed');
-    recorder.record(envelope(0));
-    recorder.record(envelope(1));
+    recorder.record(() => envelope(0));
+    recorder.record(() => envelope(1));
     let reserved = false;
     const waiting = recorder.reserve(false).then((ok) => (reserved = ok));
     await turn();
@@ -65,7 +65,7 @@ describe('DecisionRecorder', () => {
     const publisher = new HeldPublisher();
     const recorder = new DecisionRecorder(publisher as unknown as EventPublisher, 1, logger);
     const deniedBefore = await backpressure('denied');
-    recorder.record(envelope(0));
+    recorder.record(() => envelope(0));
     expect(await recorder.reserve(true)).toBe(false);
     expect(await backpressure('denied')).toBe(deniedBefore + 1);
     await turn();
@@ -78,8 +78,8 @@ describe('DecisionRecorder', () => {
     const publisher = new HeldPublisher();
     const recorder = new DecisionRecorder(publisher as unknown as EventPublisher, 10, logger);
     publisher.failNext = true;
-    recorder.record(envelope(0));
-    recorder.record(envelope(1));
+    recorder.record(() => envelope(0));
+    recorder.record(() => envelope(1));
     await turn();
     await publisher.releaseAll();
     // The retry waits RETRY_DELAY_MS before publishing again.
