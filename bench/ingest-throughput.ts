@@ -9,9 +9,9 @@
  *    at 70% of the measured rate for INGEST_LATENCY_SECONDS and polls
  *    Postgres for one trace per request, reporting how long after the send
  *    started each trace was queryable (p50, p99, max).
- * INGEST_LAYOUT chooses how the service runs: `split` (default) runs the
+ * INGEST_LAYOUT chooses how the service runs. `split` (the default) runs the
  * receiver role in this process and the projector role in a child process,
- * as a deployment that scales intake apart from projection would; `single`
+ * as a deployment that scales intake apart from projection would. `single`
  * runs the whole service in this process. INGEST_PROJECTOR_NICE (0 to 19,
  * default 0) lowers the projector's scheduling priority, which gives the
  * receivers the CPU first while the projection catches up from Kafka. INGEST_RECEIVE_ONLY=1 runs no
@@ -21,7 +21,7 @@
  * Needs KAFKA_BROKERS and DATABASE_URL. Ends with a BENCH_RESULT line.
  */
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -36,7 +36,8 @@ import { appModule, migrations, projectionsForRole } from '../services/trace-ing
 import { OtlpReceivers } from '../services/trace-ingest/src/otlp/otlp-receivers';
 import { DEFAULT_LIMITS, TraceIngestSettings } from '../services/trace-ingest/src/settings';
 import { agentTraceBody } from './ingest-payload';
-import { printBenchResult, sizeFromEnv } from './suite/bench-result';
+import { integerFromEnv, printBenchResult, sizeFromEnv } from './suite/bench-result';
+import { readMemoryMb } from './suite/services';
 
 const run = promisify(execFile);
 const SPANS_PER_REQUEST = sizeFromEnv('INGEST_SPANS_PER_REQUEST', 512);
@@ -46,15 +47,7 @@ const LATENCY_SECONDS = sizeFromEnv('INGEST_LATENCY_SECONDS', 15);
 const RECEIVE_ONLY = process.env.INGEST_RECEIVE_ONLY === '1';
 const LAYOUT = process.env.INGEST_LAYOUT === 'single' ? 'single' : 'split';
 /** Scheduling priority of the projector process in the split layout (0 = same as the receivers). */
-const PROJECTOR_NICE = niceFromEnv('INGEST_PROJECTOR_NICE', 0);
-
-function niceFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 19) throw new Error(`${name}=${raw} is invalid; expected an integer from 0 to 19`);
-  return value;
-}
+const PROJECTOR_NICE = integerFromEnv('INGEST_PROJECTOR_NICE', 0, 0, 19);
 
 async function main(): Promise<void> {
   const infra = testInfrastructure();
@@ -119,10 +112,9 @@ async function main(): Promise<void> {
   }
 }
 
-/** Reads a process's peak resident memory (VmHWM) in MB. */
+/** Reads a process's peak resident memory (VmHWM) in whole MB. */
 function peakMemoryMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]) / 1024);
+  return Math.round(readMemoryMb(pid)?.hwm ?? Number.NaN);
 }
 
 /** Starts the projector role in its own Node process and waits until its projections run. */

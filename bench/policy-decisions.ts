@@ -31,7 +31,6 @@ import { createServer } from 'node:net';
 import { Agent, request as httpRequest } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { readFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { register } from 'prom-client';
 import { Topics } from '@estate/contracts';
@@ -46,6 +45,7 @@ import { DecisionPoint } from '../services/policy/src/decisions/decision-point';
 import { DecisionRequestDto } from '../services/policy/src/decisions/decision.dto';
 import { EntityCache } from '../services/policy/src/entities/entity-cache';
 import { printBenchResult, sizeFromEnv } from './suite/bench-result';
+import { readMemoryMb } from './suite/services';
 import { quantile, round } from './suite/stats';
 
 const CALLS = sizeFromEnv('POLICY_BENCH_CALLS', 5_000);
@@ -105,8 +105,7 @@ function percentFromEnv(name: string, fallback: number): number {
 
 /** Peak resident memory of this process so far (VmHWM), in MB. */
 function peakResidentMb(): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return match ? Math.round(Number(match[1]) / 1024) : Number.NaN;
+  return Math.round(readMemoryMb(process.pid)?.hwm ?? Number.NaN);
 }
 
 interface LoadPlan {

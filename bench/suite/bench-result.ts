@@ -22,11 +22,16 @@ export function parseBenchResult(output: string): Record<string, unknown> | unde
 
 /** Reads a positive integer from the environment, so the suite can size each step; `fallback` when unset. */
 export function sizeFromEnv(name: string, fallback: number): number {
+  return integerFromEnv(name, fallback, 1, Number.MAX_SAFE_INTEGER, 'a positive integer');
+}
+
+/** Reads an integer from `min` to `max` from the environment; `fallback` when unset. */
+export function integerFromEnv(name: string, fallback: number, min: number, max: number, expected = `an integer from ${min} to ${max}`): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name}=${raw} is invalid; expected a positive integer`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name}=${raw} is invalid; expected ${expected}`);
   }
   return value;
 }

@@ -59,7 +59,8 @@ export async function stopService(service: RunningService): Promise<void> {
   clearTimeout(timer);
 }
 
-function readMemoryMb(pid: number): { rss: number; hwm: number } | undefined {
+/** Reads a process's current (VmRSS) and peak (VmHWM) resident memory in MB, or undefined once it has exited. */
+export function readMemoryMb(pid: number): { rss: number; hwm: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 'NaN') / 1024;

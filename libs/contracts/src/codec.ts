@@ -2,6 +2,7 @@ import { IsInt, isISO8601, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString
 import { ContractError } from './errors';
 import { EventEnvelope } from './envelope';
 import { EventDefinition, findEventDefinition, knownVersions } from './registry';
+import { absentOrString, isPlainObject, nonEmpty } from './plain-checks';
 import { validatePlain } from './validation';
 
 class EnvelopeShape {
@@ -74,37 +75,33 @@ export function decodeEvent(bytes: Buffer | null, expectedTopic?: string): Event
   return envelope;
 }
 
-const nonEmptyString = (value: unknown) => typeof value === 'string' && value !== '';
-const absentOrString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
-
 /**
  * Applies the rules of EnvelopeShape with class-validator's own standalone
  * checks but without class-transformer's copy, which made the envelope check
  * the largest cost of decoding a span event. Every consumer decodes every
  * event, so this runs once per record. Only an envelope this rejects goes
- * through EnvelopeShape, for its messages; `codec.unit.spec.ts` holds both to
- * the same verdicts.
+ * through EnvelopeShape, which words the issues. `codec.unit.spec.ts` checks
+ * that both give the same verdicts.
  */
 export function envelopeIsValid(plain: unknown): boolean {
-  if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) return false;
-  const e = plain as Record<string, unknown>;
-  const payload = e.payload;
+  if (!isPlainObject(plain)) return false;
+  const e = plain;
   return (
     typeof e.eventId === 'string' && isUUID(e.eventId) &&
-    nonEmptyString(e.type) &&
+    nonEmpty(e.type) &&
     Number.isInteger(e.schemaVersion) && (e.schemaVersion as number) >= 1 &&
-    nonEmptyString(e.tenantId) &&
+    nonEmpty(e.tenantId) &&
     typeof e.occurredAt === 'string' && isISO8601(e.occurredAt) &&
     typeof e.recordedAt === 'string' && isISO8601(e.recordedAt) &&
-    nonEmptyString(e.producer) &&
+    nonEmpty(e.producer) &&
     absentOrString(e.correlationId) &&
     absentOrString(e.causationId) &&
-    nonEmptyString(e.key) &&
-    payload !== null && typeof payload === 'object' && !Array.isArray(payload)
+    nonEmpty(e.key) &&
+    isPlainObject(e.payload)
   );
 }
 
-/** The envelope's problems as class-validator words them from EnvelopeShape. */
+/** Lists the envelope's problems as class-validator words them from EnvelopeShape. */
 export function envelopeIssues(plain: unknown) {
   return validatePlain(EnvelopeShape, envelopeHead(plain)).issues;
 }

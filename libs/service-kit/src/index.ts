@@ -2,6 +2,7 @@ export * from './tokens';
 export * from './app-error';
 export * from './error.filter';
 export * from './validation.pipe';
+export * from './body-shape';
 export * from './auth';
 export * from './health.controller';
 export * from './migrations';

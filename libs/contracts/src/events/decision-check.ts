@@ -1,12 +1,8 @@
 import { isISO8601 } from 'class-validator';
 import type { FieldIssue } from '../errors';
+import { absentOrString, isPlainObject, nonEmpty } from '../plain-checks';
 import { validatePlain } from '../validation';
 
-type Plain = Record<string, unknown>;
-
-const isPlainObject = (value: unknown): value is Plain => value !== null && typeof value === 'object' && !Array.isArray(value);
-const nonEmpty = (value: unknown, maxLength = Infinity) => typeof value === 'string' && value !== '' && value.length <= maxLength;
-const absentOrString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
 const stringArray = (value: unknown, maxItems = Infinity) => Array.isArray(value) && value.length <= maxItems && value.every((item) => typeof item === 'string');
 const absentOrStringArray = (value: unknown) => value === undefined || value === null || stringArray(value);
 const entityRef = (value: unknown) => isPlainObject(value) && nonEmpty(value.type, 64) && nonEmpty(value.id, 512);

@@ -1,4 +1,5 @@
 import { BASE_ACTIONS, BUDGET_STATES } from '@estate/policy-engine';
+import { bodyShapeProblem } from '@estate/service-kit';
 import { DecisionRequestDto, ENTITY_TYPES, MAX_TEXT } from './decision.dto';
 
 type Plain = Record<string, unknown>;
@@ -14,8 +15,6 @@ const BUDGET_STATE_SET = new Set<unknown>(BUDGET_STATES);
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-// The global validation pipe rejects bodies nested deeper than this (MAX_BODY_DEPTH in service-kit's body-shape.ts).
-const MAX_DEPTH = 64;
 
 /**
  * Returns the request when it is plainly valid, or undefined when
@@ -31,27 +30,8 @@ export function acceptDecisionRequest(value: unknown): DecisionRequestDto | unde
   if (!ACTION_SET.has(value.action)) return undefined;
   if (!isEntityRef(value.principal) || !isEntityRef(value.resource)) return undefined;
   if (!isContext(value.context)) return undefined;
-  if (!isStorable(value)) return undefined;
+  if (bodyShapeProblem(value) !== undefined) return undefined;
   return value as unknown as DecisionRequestDto;
-}
-
-/** True when no string or key holds a NUL character and nothing nests deeper than MAX_DEPTH. */
-function isStorable(body: unknown): boolean {
-  const stack: Array<[unknown, number]> = [[body, 0]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value === 'string') {
-      if (value.includes('\u0000')) return false;
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
-    if (depth >= MAX_DEPTH) return false;
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return false;
-      stack.push([item, depth + 1]);
-    }
-  }
-  return true;
 }
 
 function isContext(value: unknown): boolean {
