@@ -25,7 +25,7 @@ describe('compiled runtime', () => {
   it('builds dist/ and serves a ready service from it', async () => {
     await run('bash', [path.join(ROOT, 'scripts/build.sh')], { cwd: ROOT, timeout: 240_000 });
     const infra = testInfrastructure();
-    // Below the kernel's ephemeral range (32768 and up), so no outgoing connection holds it; gRPC takes any free port.
+    // Below the kernel's ephemeral range (32768 and up), so no outgoing connection uses it; gRPC takes any free port.
     const port = 29306;
     const child = spawn('bash', [path.join(ROOT, 'scripts/start-service.sh'), 'reporting'], {
       cwd: ROOT,

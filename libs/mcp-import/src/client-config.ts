@@ -75,8 +75,9 @@ function parseEntry(name: string, entry: unknown, pointer: string, issues: Impor
     issues.push({ path: pointer, message: 'server entry must be an object' });
     return undefined;
   }
-  const rawUrl = typeof entry.url === 'string' ? entry.url : typeof entry.serverUrl === 'string' ? entry.serverUrl : undefined;
-  const url = rawUrl === undefined ? undefined : redactUrl(rawUrl);
+  let url: string | undefined;
+  if (typeof entry.url === 'string') url = redactUrl(entry.url);
+  else if (typeof entry.serverUrl === 'string') url = redactUrl(entry.serverUrl);
   const command = typeof entry.command === 'string' ? entry.command : undefined;
   if (!url && !command) {
     issues.push({ path: pointer, message: 'server entry needs "command" (stdio) or "url"/"serverUrl" (remote)' });

@@ -1,4 +1,4 @@
-/** What replaces a credential found in a client config before anything is stored. */
+/** Marker that replaces a credential found in a client config before anything is stored. */
 export const REDACTED = '[redacted]';
 
 /** Flag and parameter names that carry a credential in MCP server command lines and URLs. */

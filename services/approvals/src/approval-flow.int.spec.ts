@@ -169,8 +169,8 @@ describe('approvals and exception windows with the decision point', () => {
     expect(asAgent.status).toBe(403);
 
     // The key that asked for a decision may not decide the approval the decision requested.
-    const askedBySecurity = await call(policyService, '/v1/decisions', keys.security.key, refund(81));
-    const gatedBySecurity = (await askedBySecurity.json()) as { outcome: string; approval: { approvalId: string } };
+    const securityDecision = await call(policyService, '/v1/decisions', keys.security.key, refund(81));
+    const gatedBySecurity = (await securityDecision.json()) as { outcome: string; approval: { approvalId: string } };
     expect(gatedBySecurity.outcome).toBe('require_approval');
     const ownId = gatedBySecurity.approval.approvalId;
     await waitFor('approval created from the security key\'s decision', async () => (await call(approvals, `/v1/approvals/${ownId}`, keys.security.key, undefined, 'GET')).status, (status) => status === 200);

@@ -19,7 +19,7 @@ export function traceProjections(settings: TraceIngestSettings) {
   return [new TraceProjection([settings.topics.spans]), new ControlProjection([settings.topics.policyDecisions, settings.topics.approvalEvents])];
 }
 
-/** The projections a process of the given role runs. */
+/** Returns the projections a process of the given role runs. */
 export function projectionsForRole(role: TraceIngestRole, settings: TraceIngestSettings) {
   return role === 'receiver' ? [] : traceProjections(settings);
 }

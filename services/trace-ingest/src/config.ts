@@ -4,9 +4,9 @@ export const SERVICE_NAME = 'trace-ingest';
 export const SERVICE_SCHEMA = 'trace_ingest';
 
 /**
- * What one process of the service runs. `all` runs everything; `receiver`
- * leaves the trace record to other processes, and `projector` opens no OTLP
- * listener, so intake and projection can scale and use CPU apart.
+ * Roles one process of the service can take. `all` runs everything. A
+ * `receiver` leaves the trace record to other processes, and a `projector`
+ * opens no OTLP listener, so intake and projection can scale apart.
  */
 export const TRACE_INGEST_ROLES = ['all', 'receiver', 'projector'] as const;
 export type TraceIngestRole = (typeof TRACE_INGEST_ROLES)[number];

@@ -47,11 +47,13 @@ export class BundleRegistry {
     this.defaultBundle = { version: DEFAULT_BUNDLE_VERSION, loaded: this.engine.load(DEFAULT_BUNDLE_VERSION, parsed, schemaText), tools: new Map() };
   }
 
-  /** The shipped default bundle, parsed once. */
+  /** Returns the shipped default bundle, parsed once at start. */
   defaultPolicies(): ActiveBundle {
     return this.defaultBundle;
   }
 
+  // NOTE: unlike TenantSnapshots, this never waits for a refresh, so after a quiet spell the first decision
+  // still uses the bundle loaded before it, even when another replica has activated a new version since.
   async activeBundle(tenantId: string): Promise<ActiveBundle> {
     const entry = this.active.get(tenantId);
     if (!entry) {

@@ -282,7 +282,7 @@ function publisherTo(bus: KafkaBus, topic: string): Pick<EventPublisher, 'publis
  * Hashes everything that can change a decision into the cache key. The
  * parts are a fixed-order array of values this class builds itself, so
  * plain JSON is deterministic without canonicalising. The typed arguments
- * Cedar sees are left out: they follow from the argument hash and the tool
+ * Cedar evaluates are left out: they follow from the argument hash and the tool
  * schema, which the bundle version fixes.
  */
 function decisionCacheKey(parts: unknown[]): string {

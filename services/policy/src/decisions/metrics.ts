@@ -13,7 +13,7 @@ export const decisionsTotal = shared(
   () =>
     new Counter({
       name: 'estate_policy_decisions_total',
-      help: 'Policy decisions answered, by outcome and whether the decision cache served them',
+      help: 'Policy decisions returned, by outcome and whether the decision cache served them',
       labelNames: ['outcome', 'cached'],
       collect() {
         for (const [key, count] of uncollectedDecisions) {

@@ -6,7 +6,7 @@ import { ExportTraceServiceRequest } from './otlp-schema';
 const TRACE_ID = '5b8efff798038103d269b633813fc60c';
 const SPAN_ID = 'eee19b7ec3c1b174';
 
-/** A kvlist AnyValue nested `levels` deep around one string. */
+/** Builds a kvlist AnyValue nested `levels` deep around one string. */
 function nestedValue(levels: number): Record<string, unknown> {
   let value: Record<string, unknown> = { stringValue: 'leaf' };
   for (let i = 0; i < levels; i++) value = { kvlistValue: { values: [{ key: 'k', value }] } };
@@ -19,7 +19,7 @@ function jsonRequest(value: Record<string, unknown>) {
   };
 }
 
-/** Encodes without fromObject, whose own depth check would stop before the receiver sees the value. */
+/** Encodes without fromObject, whose own depth check would stop the value before the receiver decodes it. */
 function protobufRequest(value: Record<string, unknown>): Uint8Array {
   const request = {
     resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.from(TRACE_ID, 'hex'), spanId: Buffer.from(SPAN_ID, 'hex'), name: 'x', startTimeUnixNano: 1, endTimeUnixNano: 2, attributes: [{ key: 'deep', value }] }] }] }],
@@ -29,7 +29,7 @@ function protobufRequest(value: Record<string, unknown>): Uint8Array {
 
 describe('attribute nesting limit', () => {
   // Protobuf bodies need no check of their own: protobufjs refuses messages nested past 100 levels
-  // (three per key-value list level), and the receiver answers that as a malformed body.
+  // (three per key-value list level), and the receiver reports that as a malformed body.
   it('keeps values nested up to the limit', () => {
     expect(decodeJsonRequest(jsonRequest(nestedValue(MAX_ATTRIBUTE_DEPTH))).spans).toHaveLength(1);
     expect(decodeProtobufRequest(protobufRequest(nestedValue(25))).spans).toHaveLength(1);

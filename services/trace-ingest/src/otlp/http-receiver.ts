@@ -96,7 +96,7 @@ async function decompress(body: Buffer, encoding: string, maxBytes: number): Pro
   }
 }
 
-/** Protobuf requests get protobuf answers; any other content type gets the JSON error body, which a person can read. */
+/** Returns true for protobuf requests, which get protobuf responses; any other content type gets the readable JSON error body. */
 function answersInProtobuf(request: FastifyRequest): boolean {
   return mediaType(request) === PROTOBUF;
 }

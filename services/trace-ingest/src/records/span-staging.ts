@@ -7,10 +7,10 @@ import type { SpanRow } from './span-rows';
  * Incoming span rows reach Postgres through COPY into a session-local
  * staging table, which Postgres parses with less work than one jsonb
  * parameter split by `jsonb_to_record`. The columns have the names and types of
- * a span row as JSON (`start_ns` and `end_ns` stay text), followed by two
- * columns computed here, where they cost far less than in SQL: the number
- * of context keys and the content hash (md5 of the row's COPY text), which
- * the projection uses to choose among deliveries of one span.
+ * a span row as JSON (`start_ns` and `end_ns` stay text). Two more columns
+ * are computed here, where they cost far less than in SQL: the number of
+ * context keys and the content hash (md5 of the row's COPY text). The
+ * projection uses both to choose among deliveries of one span.
  */
 export const STAGING_TABLE = 'pg_temp.trace_span_staging';
 
