@@ -23,9 +23,18 @@ function signalId(candidate: SignalCandidate): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+function compareIdentity(a: SignalCandidate, b: SignalCandidate): number {
+  const left = `${a.tenantId}\u0000${a.kind}\u0000${a.dedupeKey}`;
+  const right = `${b.tenantId}\u0000${b.kind}\u0000${b.dedupeKey}`;
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
+}
+
 /** Stores new signals and announces each one once; a signal with an existing identity is skipped. */
-export async function raiseSignals(client: PoolClient, schema: string, candidates: SignalCandidate[]): Promise<void> {
-  if (candidates.length === 0) return;
+export async function raiseSignals(client: PoolClient, schema: string, unordered: SignalCandidate[]): Promise<void> {
+  if (unordered.length === 0) return;
+  // Key order, so batches applied at once lock the same signal identities in the same order.
+  const candidates = [...unordered].sort(compareIdentity);
   const { rows } = await client.query<{ tenant_id: string; signal_id: string }>(
     `INSERT INTO ${ident(schema)}.spend_signals (tenant_id, kind, dedupe_key, signal_id, trace_id, scope, detail, raised_at)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::text[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])

@@ -7,7 +7,7 @@ import { raiseSignals } from '../signals/signal-rows';
 import { detectTraceSignals } from '../signals/trace-signals';
 import { detectOversizedContexts, detectSpikes } from '../signals/usage-signals';
 import { priceAll } from './price-usage';
-import { extractUsage } from './usage-input';
+import { extractUsage, UsageInput } from './usage-input';
 import { insertUsage } from './usage-writer';
 
 /**
@@ -22,6 +22,13 @@ export class UsagePricingProjection implements Projection {
   readonly name = 'usage-pricing';
   readonly topics = [Topics.spans, Topics.usage];
   readonly handles = [SpansRecordedV1.type, UsageRecordedV1.type];
+  /**
+   * Three partitions are applied at once, so Node prices one batch while
+   * Postgres writes the others. Every shared row (rollups, budget periods,
+   * prompt statistics, signals) is written in key order, which turns a
+   * conflict between their transactions into a wait, not a deadlock.
+   */
+  readonly partitionConcurrency = 3;
   readonly tables = [
     { name: 'usage_records' },
     { name: 'cost_rollup_hourly' },
@@ -40,6 +47,8 @@ export class UsagePricingProjection implements Projection {
 
   async apply(events: EventEnvelope[], { client, schema }: ProjectionContext): Promise<void> {
     const { usage, steps } = extractUsage(events);
+    // Usage id order, so two batches holding the same usage ids take their row locks in the same order.
+    usage.sort(compareUsageIds);
     // Signals carry the time the ledger accepted the last event, so a rebuild raises them with the same time.
     const now = new Date(events[events.length - 1].recordedAt);
     const tenantIds = [...new Set(usage.map((u) => u.tenantId))];
@@ -57,4 +66,10 @@ export class UsagePricingProjection implements Projection {
     ];
     await raiseSignals(client, schema, signals);
   }
+}
+
+function compareUsageIds(a: UsageInput, b: UsageInput): number {
+  if (a.tenantId !== b.tenantId) return a.tenantId < b.tenantId ? -1 : 1;
+  if (a.usageId === b.usageId) return 0;
+  return a.usageId < b.usageId ? -1 : 1;
 }

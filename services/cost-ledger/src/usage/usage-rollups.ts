@@ -25,6 +25,10 @@ function onConflictAdd(table: string): string {
  * upserted once per batch whatever the number of insert chunks. An hourly
  * increment with calls > unpriced_calls has at least one priced call, and
  * its cost is the sum of the priced calls alone.
+ *
+ * Each table's rows are upserted in key order. Two batches applied at once
+ * (from different partitions) then take their row locks in the same order,
+ * so one waits for the other instead of deadlocking.
  */
 export async function upsertRollups(client: PoolClient, schema: string, deltas: RollupDeltas): Promise<void> {
   const s = ident(schema);
@@ -34,17 +38,17 @@ export async function upsertRollups(client: PoolClient, schema: string, deltas: 
        SELECT * FROM unnest(${unnest}) AS d(tenant_id, bucket, ${DIMS}, ${MEASURES})
      ), hourly AS (
        INSERT INTO ${s}.cost_rollup_hourly (tenant_id, bucket, ${DIMS}, ${MEASURES})
-       SELECT * FROM delta
+       SELECT * FROM delta ORDER BY tenant_id, bucket, ${DIMS}
        ${onConflictAdd('cost_rollup_hourly')}
      ), daily AS (
        INSERT INTO ${s}.cost_rollup_daily (tenant_id, bucket, ${DIMS}, ${MEASURES})
        SELECT tenant_id, date_trunc('day', bucket, 'UTC'), ${DIMS}, sum(calls), sum(unpriced_calls), sum(input_tokens),
          sum(output_tokens), sum(cached_input_tokens), sum(cache_creation_tokens), sum(reasoning_tokens), sum(cost)
-       FROM delta GROUP BY 1, 2, ${DIMS}
+       FROM delta GROUP BY 1, 2, ${DIMS} ORDER BY 1, 2, ${DIMS}
        ${onConflictAdd('cost_rollup_daily')}
      )
      INSERT INTO ${s}.workflow_hourly_spend AS w (tenant_id, workflow, hour, cost)
-     SELECT tenant_id, workflow, bucket, sum(cost) FROM delta WHERE workflow <> '' AND calls > unpriced_calls GROUP BY 1, 2, 3
+     SELECT tenant_id, workflow, bucket, sum(cost) FROM delta WHERE workflow <> '' AND calls > unpriced_calls GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
      ON CONFLICT (tenant_id, workflow, hour) DO UPDATE SET cost = w.cost + excluded.cost`,
     deltas.encode(),
   );

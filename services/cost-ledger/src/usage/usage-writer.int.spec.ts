@@ -40,7 +40,7 @@ function usageEvents(count: number): EventEnvelope[] {
 
 describe('usage writer against Postgres', () => {
   const infra = testInfrastructure();
-  const pool = new Pool({ connectionString: infra.databaseUrl, max: 2 });
+  const pool = new Pool({ connectionString: infra.databaseUrl, max: 4 });
   const schemas: string[] = [];
 
   afterAll(async () => {
@@ -67,6 +67,11 @@ describe('usage writer against Postgres', () => {
         client.release();
       }
     }
+  }
+
+  /** Applies each batch in its own transaction, all at once, as the runner does for concurrently consumed partitions. */
+  async function applyAtOnce(target: { schema: string; projection: UsagePricingProjection }, batches: EventEnvelope[][]): Promise<void> {
+    await Promise.all(batches.map((batch) => applyInBatches(target, [batch])));
   }
 
   /** Rollup rows that differ from a fresh aggregation of the stored usage rows. */
@@ -132,6 +137,28 @@ describe('usage writer against Postgres', () => {
 
     for (const table of ['usage_records', 'cost_rollup_hourly', 'cost_rollup_daily', 'workflow_hourly_spend', 'workflow_prompt_stats']) {
       expect([table, await tableText(smallBatches.schema, table)]).toEqual([table, await tableText(oneBatch.schema, table)]);
+    }
+  });
+
+  it('concurrent overlapping batches keep totals', async () => {
+    const events = usageEvents(600);
+    const target = await ledger();
+    expect(target.projection.partitionConcurrency).toBeGreaterThan(1);
+    // Overlapping usage ids in opposite orders: each transaction must wait for the others, never deadlock.
+    const reversed = events.slice(200, 600).reverse();
+    const interleaved = [...events.slice(100, 300), ...events.slice(0, 100).reverse(), ...events.slice(450, 500)];
+    await applyAtOnce(target, [events.slice(0, 400), reversed, interleaved]);
+
+    const s = ident(target.schema);
+    const { rows } = await pool.query<{ n: number; distinct_ids: number }>(`SELECT count(*)::int AS n, count(DISTINCT (tenant_id, usage_id))::int AS distinct_ids FROM ${s}.usage_records`);
+    expect(rows[0]).toEqual({ n: events.length, distinct_ids: events.length });
+    expect(await rollupMismatches(target.schema, 'cost_rollup_hourly', 'hour')).toBe(0);
+    expect(await rollupMismatches(target.schema, 'cost_rollup_daily', 'day')).toBe(0);
+
+    const oneBatch = await ledger();
+    await applyInBatches(oneBatch, [events]);
+    for (const table of ['usage_records', 'cost_rollup_hourly', 'cost_rollup_daily', 'workflow_hourly_spend', 'workflow_prompt_stats']) {
+      expect([table, await tableText(target.schema, table)]).toEqual([table, await tableText(oneBatch.schema, table)]);
     }
   });
 });
