@@ -2,6 +2,7 @@ import { Admin, CompressionTypes, Consumer, Kafka, logLevel, LogEntry, Partition
 import type { Logger } from 'pino';
 import type { BusConsumer, MessageBus } from './bus';
 import { isRetryableKafkaError } from './errors';
+import { useNativeCrc32c } from './native-crc32c';
 import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
 import type {
   Assignment,
@@ -12,6 +13,9 @@ import type {
   PartitionOffsets,
   TopicCreation,
 } from './types';
+
+/** Set once, before any producer exists, so every record batch this process sends uses it. */
+const NATIVE_CRC32C = useNativeCrc32c();
 
 /**
  * `MessageBus` on kafkajs 2.2. Producers are idempotent and wait for all
@@ -30,6 +34,7 @@ export class KafkajsBus implements MessageBus {
     private readonly logger: Logger,
   ) {
     this.retry = settings.retry ?? DEFAULT_RETRY;
+    if (!NATIVE_CRC32C) logger.warn('kafkajs record batch checksums use its JavaScript CRC-32C; the native one could not be installed');
     this.kafka = new Kafka({
       clientId: settings.clientId,
       brokers: settings.brokers,
