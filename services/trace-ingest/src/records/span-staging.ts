@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { SpanRow } from './span-rows';
@@ -60,7 +60,7 @@ export function copyText(rows: SpanRow[]): string {
       fields[c] = value === null || value === undefined ? '\\N' : copyField(type === 'jsonb' ? jsonText(value) : String(value));
     }
     const line = fields.join('\t');
-    lines[i] = `${line}\t${contextKeys(row.context)}\t${createHash('md5').update(line).digest('hex')}`;
+    lines[i] = `${line}\t${contextKeys(row.context)}\t${hash('md5', line)}`;
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
