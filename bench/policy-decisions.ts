@@ -44,6 +44,7 @@ import { BundleRegistry } from '../services/policy/src/bundles/bundle-registry';
 import { DecisionPoint } from '../services/policy/src/decisions/decision-point';
 import { DecisionRequestDto } from '../services/policy/src/decisions/decision.dto';
 import { EntityCache } from '../services/policy/src/entities/entity-cache';
+import { startHttpFloor } from './policy-http-floor';
 import { printBenchResult, sizeFromEnv } from './suite/bench-result';
 import { readMemoryMb } from './suite/services';
 import { quantile, round } from './suite/stats';
@@ -428,6 +429,8 @@ async function main(): Promise<void> {
     const plan = { apiKey: security.key, rate: RATE, seconds: SECONDS, concurrency: CONCURRENCY, repeatPercent: REPEAT_PERCENT };
     const httpPlan: LoadPlan = { ...plan, kind: 'http', target: service.baseUrl, firstRequest: 0 };
     const grpcPlan: LoadPlan = { ...plan, kind: 'grpc', target: `127.0.0.1:${grpcPort}`, firstRequest: RATE * SECONDS };
+    const floorServer = await startHttpFloor(JSON.stringify(first));
+    const floor = await measuredLoad({ ...httpPlan, target: floorServer.url }).finally(() => floorServer.close());
     const http = await measuredLoad(httpPlan);
     const grpcFigures = await measuredLoad(grpcPlan);
 
@@ -442,9 +445,9 @@ async function main(): Promise<void> {
     console.log(`in process (miss)    p50 ${inProcess.p50Ms} ms  p99 ${inProcess.p99Ms} ms`);
     console.log(`in process (hit)     p50 ${cacheHit.p50Ms} ms  p99 ${cacheHit.p99Ms} ms`);
     console.log(`records drained      ${drained.records} in ${round(drained.seconds)} s after the in-process phases`);
-    for (const [name, figures] of [['HTTP', http], ['gRPC', grpcFigures]] as const) {
+    for (const [name, figures] of [['bare HTTP server', floor], ['HTTP', http], ['gRPC', grpcFigures]] as const) {
       console.log(
-        `${name.padEnd(5)} paced          p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  ${figures.perSecond}/s of ${RATE}/s  ` +
+        `${name.padEnd(16)} paced  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms  ${figures.perSecond}/s of ${RATE}/s  ` +
           `cache served ${figures.cacheHitPercent}%  service CPU ${figures.serviceCpuPercent}%  load client CPU ${figures.clientCpuPercent}%  errors ${figures.errors}`,
       );
     }
@@ -460,6 +463,7 @@ async function main(): Promise<void> {
       bareP50Ms: bare.p50Ms, bareP99Ms: bare.p99Ms,
       inProcessP50Ms: inProcess.p50Ms, inProcessP99Ms: inProcess.p99Ms, inProcessToBareP99: ratio,
       cacheHitP50Ms: cacheHit.p50Ms, cacheHitP99Ms: cacheHit.p99Ms,
+      httpFloorP50Ms: floor.p50Ms, httpFloorP99Ms: floor.p99Ms, httpFloorPerSecond: floor.perSecond,
       httpP50Ms: http.p50Ms, httpP99Ms: http.p99Ms, httpPerSecond: http.perSecond, httpErrors: http.errors,
       httpCacheHitPercent: http.cacheHitPercent, httpServiceCpuPercent: http.serviceCpuPercent, httpClientCpuPercent: http.clientCpuPercent,
       grpcP50Ms: grpcFigures.p50Ms, grpcP99Ms: grpcFigures.p99Ms, grpcPerSecond: grpcFigures.perSecond, grpcErrors: grpcFigures.errors,

@@ -5,7 +5,8 @@ export type ContractErrorCode =
   | 'unknown_event_type'
   | 'unsupported_schema_version'
   | 'invalid_payload'
-  | 'wrong_topic';
+  | 'wrong_topic'
+  | 'event_too_large';
 
 export interface FieldIssue {
   field: string;

@@ -6,6 +6,7 @@ export * from './errors';
 export * from './registry';
 export * from './validation';
 export * from './codec';
+export * from './event-size';
 export * from './dead-letter';
 export * from './events/access';
 export * from './events/spans';

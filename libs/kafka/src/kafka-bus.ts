@@ -3,6 +3,48 @@ import type { BusConsumer, MessageBus } from './bus';
 import { createMessageBus, kafkaClientFromEnvironment } from './create-bus';
 import type { ConsumerOptions, KafkaBusSettings, KafkaClientName, OutboundRecord, PartitionOffsets, TopicCreation } from './types';
 
+/**
+ * Largest total of record bytes in one send. The broker rejects a
+ * partition's record batch above `message.max.bytes` (1 MiB by default), and
+ * a send of many records for one partition goes as one batch.
+ */
+export const MAX_SEND_BYTES = 1000 * 1024;
+/** Framing and headers of one record beside its key and value; an estimate with room to spare. */
+const RECORD_OVERHEAD_BYTES = 512;
+
+/** A record the broker would reject for its size; sending it again cannot succeed. */
+export class RecordTooLargeError extends Error {
+  readonly retryable = false;
+
+  constructor(
+    readonly topic: string,
+    readonly bytes: number,
+  ) {
+    super(`a record for ${topic} is ${bytes} bytes; one send carries at most ${MAX_SEND_BYTES} bytes, so the record must be made smaller`);
+    this.name = 'RecordTooLargeError';
+  }
+}
+
+/** Splits records, in order, into sends of at most MAX_SEND_BYTES; throws before anything is sent if one record alone is larger. */
+export function sizedSends(records: OutboundRecord[]): OutboundRecord[][] {
+  const sends: OutboundRecord[][] = [];
+  let current: OutboundRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = Buffer.byteLength(record.value) + (record.key ? Buffer.byteLength(record.key) : 0) + RECORD_OVERHEAD_BYTES;
+    if (size > MAX_SEND_BYTES) throw new RecordTooLargeError(record.topic, size);
+    if (bytes + size > MAX_SEND_BYTES && current.length > 0) {
+      sends.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) sends.push(current);
+  return sends;
+}
+
 /** A running consumer-group member, whichever client runs it. */
 export type ConsumerHandle = BusConsumer;
 
@@ -21,9 +63,12 @@ export class KafkaBus implements MessageBus {
     this.delegate = createMessageBus(this.client, settings, logger);
   }
 
-  /** Appends records and resolves once every in-sync replica has them (acks = all). */
-  send(records: OutboundRecord[]): Promise<void> {
-    return this.delegate.send(records);
+  /**
+   * Appends records and resolves once every in-sync replica has them (acks =
+   * all). Records go in order, in as many sends as MAX_SEND_BYTES needs.
+   */
+  async send(records: OutboundRecord[]): Promise<void> {
+    for (const batch of sizedSends(records)) await this.delegate.send(batch);
   }
 
   /** Starts a consumer-group member that commits only the offsets the caller resolves. */

@@ -14,7 +14,7 @@ import { ServiceOptions } from './service-options';
 export class CreateApiKeyRequest {
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(200) label!: string;
-  @ApiProperty({ required: false }) @IsOptional() @IsISO8601() expiresAt?: string;
+  @ApiProperty({ required: false }) @IsOptional() @IsISO8601({ strict: true }) expiresAt?: string;
 }
 
 export class RevokeApiKeyRequest {

@@ -1,3 +1,4 @@
+import { assertEventFits, ContractError, EventEnvelope } from '@estate/contracts';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 
 /**
@@ -62,6 +63,31 @@ export class AppError extends Error {
     super(message);
     this.name = 'AppError';
   }
+}
+
+/**
+ * Turns a contract failure the caller can act on into an AppError: an event
+ * too large for Kafka becomes a 413. Anything else is returned unchanged.
+ */
+export function callerError(error: unknown): unknown {
+  if (error instanceof ContractError && error.code === 'event_too_large') return new AppError('payload_too_large', error.message);
+  return error;
+}
+
+/**
+ * Checks, before a command appends anything, that each event fits in one
+ * Kafka record, so an oversized request gets 413 instead of an outbox row
+ * that can never be published. `json` is the envelopes' JSON when the
+ * caller already built it.
+ */
+export function requireEventsFit(envelopes: readonly EventEnvelope[], json?: readonly string[]): void {
+  envelopes.forEach((envelope, i) => {
+    try {
+      assertEventFits(envelope, json?.[i]);
+    } catch (error) {
+      throw callerError(error);
+    }
+  });
 }
 
 /** The JSON body of every error response. */

@@ -30,6 +30,7 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new ErrorFilter(logger));
   app.useGlobalPipes(createValidationPipe());
+  rejectFormBodies(app);
   setupOpenApi(app, options.name);
   app.enableShutdownHooks();
   if (options.grpc) {
@@ -43,6 +44,24 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
   await app.listen(config.HTTP_PORT, '0.0.0.0');
   logger.info({ httpPort: config.HTTP_PORT }, 'service listening');
   return app;
+}
+
+/**
+ * Nest's Fastify adapter parses HTML form bodies. Every Estate API takes JSON,
+ * so a form body gets the same 415 as any other body that is not JSON.
+ */
+function rejectFormBodies(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      if (!request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded')) return;
+      await reply.status(415).header('content-type', 'application/json').send({
+        code: 'unsupported_media_type',
+        message: 'Unsupported Media Type: application/x-www-form-urlencoded; send the body as JSON with content-type: application/json',
+        retryable: false,
+      });
+    });
 }
 
 function setupOpenApi(app: INestApplication, name: string): void {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { AppError, ErrorBody, HTTP_STATUS } from './app-error';
+import { AppError, callerError, ErrorBody, HTTP_STATUS } from './app-error';
 
 const STATUS_CODES: Record<number, string> = {
   400: 'invalid_argument',
@@ -34,7 +34,8 @@ export class ErrorFilter implements ExceptionFilter {
     void reply.status(status).header('content-type', 'application/json').send(body);
   }
 
-  private toBody(exception: unknown, request: FastifyRequest): [number, ErrorBody] {
+  private toBody(thrown: unknown, request: FastifyRequest): [number, ErrorBody] {
+    const exception = callerError(thrown);
     if (exception instanceof AppError) {
       return [HTTP_STATUS[exception.code], { code: exception.code, message: exception.message, field: exception.field, retryable: exception.retryable }];
     }

@@ -4,7 +4,7 @@ import { Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import type { ApiKeyStore, Principal } from '@estate/access';
 import type { Role } from '@estate/contracts';
 import type { Logger } from 'pino';
-import { AppError, GRPC_STATUS } from './app-error';
+import { AppError, callerError, GRPC_STATUS } from './app-error';
 import { authenticateHeader, checkRole } from './auth';
 
 const HTTP_TO_GRPC: Record<number, GrpcStatus> = {
@@ -25,7 +25,8 @@ const HTTP_TO_GRPC: Record<number, GrpcStatus> = {
  * logged with the method name and returned as INTERNAL without its message, as
  * the HTTP edge does, so internals never reach the client.
  */
-export function toRpcException(error: unknown, logger: Logger, method: string): RpcException {
+export function toRpcException(thrown: unknown, logger: Logger, method: string): RpcException {
+  const error = callerError(thrown);
   if (error instanceof RpcException) return error;
   if (error instanceof AppError) {
     const message = error.field ? `${error.field}: ${error.message}` : error.message;

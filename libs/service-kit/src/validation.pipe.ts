@@ -2,12 +2,21 @@ import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe 
 import { AppError } from './app-error';
 import { bodyShapeProblem } from './body-shape';
 
+/** class-validator checks of a value's type. When one fails, messages about the value's other rules (length, range) would mislead. */
+const TYPE_CHECKS = ['isString', 'isInt', 'isNumber', 'isBoolean', 'isObject', 'isArray', 'isIso8601', 'isUuid'];
+
+function ownMessages(error: ValidationError, field: string): string[] {
+  const constraints = error.constraints ?? {};
+  // An absent field breaks every rule on it, so one line names what to fix.
+  if (error.value === undefined && error.constraints !== undefined) return [`${field} is required`];
+  const typeFailures = TYPE_CHECKS.filter((check) => check in constraints).map((check) => constraints[check]);
+  return typeFailures.length > 0 ? typeFailures : Object.values(constraints);
+}
+
 function flatten(errors: ValidationError[], prefix = ''): Array<{ field: string; message: string }> {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    // An absent field breaks every rule on it, so one line names what to fix.
-    const missing = error.value === undefined && error.constraints !== undefined;
-    const own = missing ? [{ field, message: `${field} is required` }] : Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    const own = ownMessages(error, field).map((message) => ({ field, message }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }

@@ -262,7 +262,7 @@ describe('approvals and exception windows with the decision point', () => {
 
   it('documents approval and window bodies in OpenAPI', async () => {
     const document = (await (await fetch(`${approvals.baseUrl}/openapi.json`)).json()) as {
-      components: { schemas: Record<string, { properties?: Record<string, { properties?: object }> }> };
+      components: { schemas: Record<string, { required?: string[]; properties?: Record<string, { allOf?: Array<{ properties?: object; required?: string[] }> }> }> };
     };
     const propertiesOf = (name: string) => Object.keys(document.components.schemas[name]?.properties ?? {}).sort();
     expect(propertiesOf('RequestApprovalBody')).toEqual(['contextSnapshot', 'decisionId', 'expiresInSeconds', 'path', 'reasons', 'scope', 'spanId', 'traceId']);
@@ -270,8 +270,11 @@ describe('approvals and exception windows with the decision point', () => {
     expect(propertiesOf('DenyBody')).toEqual(['approver', 'reason']);
     expect(propertiesOf('OpenWindowBody')).toEqual(['endsAt', 'owner', 'policyIds', 'reason', 'scope', 'startsAt', 'tenantWide']);
     expect(propertiesOf('CloseWindowBody')).toEqual(['reason']);
-    const scope = document.components.schemas.RequestApprovalBody.properties?.scope;
+    const request = document.components.schemas.RequestApprovalBody;
+    expect(request.required).toEqual(expect.arrayContaining(['scope', 'path', 'contextSnapshot', 'reasons', 'expiresInSeconds']));
+    const scope = request.properties?.scope?.allOf?.[0];
     expect(Object.keys(scope?.properties ?? {})).toEqual(expect.arrayContaining(['principal', 'argumentsHash', 'bundleVersion']));
+    expect(scope?.required).toEqual(expect.arrayContaining(['principal', 'argumentsHash', 'bundleVersion']));
   });
 });
 

@@ -6,7 +6,9 @@ import type { SchemaObjectMetadata } from '@nestjs/swagger/dist/interfaces/schem
  * Those classes carry only class-validator decorators, so the document
  * describes them here; keep both in step when a contract changes. The
  * property options spell out `type: 'object'`, because a class type would
- * make the document refer to the undecorated contract class instead.
+ * make the document refer to the undecorated contract class instead. A
+ * shape with its own required list sits under `allOf`, because Swagger reads
+ * a `required` option as whether the property itself is required.
  */
 // Swagger's metadata type has no slot for a nested object's required list, so the cast states the OpenAPI shape.
 const ENTITY_REF_SCHEMA = {
@@ -16,7 +18,7 @@ const ENTITY_REF_SCHEMA = {
 } as unknown as SchemaObjectMetadata;
 
 /** ApprovalScope: the exact call an approval covers. */
-export const APPROVAL_SCOPE_PROPERTY: ApiPropertyOptions = {
+const APPROVAL_SCOPE_SCHEMA = {
   type: 'object',
   required: ['principal', 'action', 'resource', 'toolDefinitionHash', 'argumentsHash', 'bundleVersion'],
   properties: {
@@ -27,10 +29,11 @@ export const APPROVAL_SCOPE_PROPERTY: ApiPropertyOptions = {
     argumentsHash: { type: 'string', description: 'Hex SHA-256 of the RFC 8785 canonical JSON of the arguments' },
     bundleVersion: { type: 'string', example: 'v3' },
   },
-};
+} as unknown as SchemaObjectMetadata;
+export const APPROVAL_SCOPE_PROPERTY: ApiPropertyOptions = { type: 'object', required: true, allOf: [APPROVAL_SCOPE_SCHEMA] } as unknown as ApiPropertyOptions;
 
 /** ApprovalPath: who may approve and how many must agree. */
-export const APPROVAL_PATH_PROPERTY: ApiPropertyOptions = {
+const APPROVAL_PATH_SCHEMA = {
   type: 'object',
   required: ['roles', 'required'],
   properties: {
@@ -38,7 +41,8 @@ export const APPROVAL_PATH_PROPERTY: ApiPropertyOptions = {
     teams: { type: 'array', items: { type: 'string' } },
     required: { type: 'integer', minimum: 1 },
   },
-};
+} as unknown as SchemaObjectMetadata;
+export const APPROVAL_PATH_PROPERTY: ApiPropertyOptions = { type: 'object', required: true, allOf: [APPROVAL_PATH_SCHEMA] } as unknown as ApiPropertyOptions;
 
 /** ExceptionScope: where a window applies; an absent field matches every value. */
 export const EXCEPTION_SCOPE_PROPERTY: ApiPropertyOptions = {

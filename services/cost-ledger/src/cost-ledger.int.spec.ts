@@ -147,6 +147,19 @@ describe('cost ledger against Kafka and Postgres', () => {
     expect(list.body.usage.map((u: any) => u.model)).toContain('house-model-7b');
     const badGroup = await call('GET', `/v1/costs?from=${from}&to=${to}&groupBy=colour`, keys.finops);
     expect([badGroup.status, badGroup.body.field]).toEqual([400, 'groupBy']);
+    const noSuchDay = await call('GET', `/v1/costs?from=2026-02-30T00:00:00Z&to=${to}&groupBy=model`, keys.finops);
+    expect([noSuchDay.status, noSuchDay.body.field]).toEqual([400, 'from']);
+  });
+
+  it('documents request bodies in OpenAPI', async () => {
+    const document = (await (await fetch(`${service.baseUrl}/openapi.json`)).json()) as { components: { schemas: Record<string, { properties?: object; required?: string[] }> } };
+    const schema = (name: string) => document.components.schemas[name];
+    expect(Object.keys(schema('DefineBudgetBody').properties ?? {}).sort()).toEqual(['hardLimit', 'name', 'period', 'scope', 'softLimit', 'thresholds']);
+    expect(schema('DefineBudgetBody').required?.sort()).toEqual(['name', 'period', 'scope']);
+    expect(schema('ImportCatalogBody').required?.sort()).toEqual(['catalog', 'effectiveFrom', 'format']);
+    expect(schema('SetOverrideBody').required?.sort()).toEqual(['effectiveFrom', 'model', 'prices', 'reason']);
+    expect(schema('ReserveBody').required?.sort()).toEqual(['amount', 'scope']);
+    expect(schema('SettleBody').required).toEqual(['actualCost']);
   });
 
   it('prices the sample agent traces from the catalog', async () => {

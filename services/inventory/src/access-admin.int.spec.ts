@@ -55,6 +55,14 @@ describe('API keys through the inventory service', () => {
     expect(untyped.status).toBe(415);
     expect(((await untyped.json()) as { message: string }).message).toContain('content-type: application/json');
 
+    const form = await fetch(`${service.baseUrl}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.admin.key}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'role=security&label=form',
+    });
+    expect(form.status).toBe(415);
+    expect(((await form.json()) as { code: string }).code).toBe('unsupported_media_type');
+
     const nul = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ role: 'security', label: 'lead\u0000x' }) });
     expect(nul.status).toBe(400);
     expect(await nul.json()).toMatchObject({ code: 'invalid_argument', field: 'label', message: expect.stringContaining('NUL character') });

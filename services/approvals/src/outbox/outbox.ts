@@ -1,13 +1,16 @@
 import { encodeEvent, EventEnvelope } from '@estate/contracts';
 import { EventPublisher } from '@estate/kafka';
 import { ident } from '@estate/projection';
+import { requireEventsFit } from '@estate/service-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 
-/** Writes events in the caller's transaction; validated here so a bad event fails the command, not the relay. */
+/** Writes events in the caller's transaction; validated (contract and size) here so a bad event fails the command, not the relay. */
 export async function appendToOutbox(client: PoolClient, schema: string, events: Array<{ aggregateId: string; version: number; envelope: EventEnvelope }>): Promise<void> {
   if (events.length === 0) return;
   for (const event of events) encodeEvent(event.envelope);
+  const json = events.map((e) => JSON.stringify(e.envelope));
+  requireEventsFit(events.map((e) => e.envelope), json);
   await client.query(
     `INSERT INTO ${ident(schema)}.outbox (tenant_id, aggregate_id, version, envelope)
      SELECT t.tenant, t.aggregate, t.version, t.envelope
@@ -16,7 +19,7 @@ export async function appendToOutbox(client: PoolClient, schema: string, events:
       events.map((e) => e.envelope.tenantId),
       events.map((e) => e.aggregateId),
       events.map((e) => e.version),
-      events.map((e) => JSON.stringify(e.envelope)),
+      json,
     ],
   );
 }

@@ -17,8 +17,8 @@ export class OpenWindowBody {
   @ApiProperty(EXCEPTION_SCOPE_PROPERTY) @IsObject() @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
   @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
   @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' }) @IsOptional() @IsISO8601() startsAt?: string;
-  @ApiProperty({ format: 'date-time', description: 'At most 90 days after startsAt' }) @IsISO8601() endsAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' }) @IsOptional() @IsISO8601({ strict: true }) startsAt?: string;
+  @ApiProperty({ format: 'date-time', description: 'At most 90 days after startsAt' }) @IsISO8601({ strict: true }) endsAt!: string;
   @ApiPropertyOptional({ description: 'Must be true when the scope names no principal, resource or environment, since the window then covers the whole tenant' })
   @IsOptional() @IsBoolean() tenantWide?: boolean;
 }

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumberString, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
@@ -13,12 +14,12 @@ import { release, reserve, settle } from '../budgets/reservations';
 import { DimensionFilter, dimensionsOf } from './dimensions';
 
 class DefineBudgetBody {
-  @IsString() @MaxLength(200) name!: string;
-  @IsObject() @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
-  @IsIn(BUDGET_PERIODS) period!: BudgetPeriod;
-  @IsOptional() @IsNumberString() softLimit?: string;
-  @IsOptional() @IsNumberString() hardLimit?: string;
-  @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true }) @Max(1000, { each: true }) thresholds?: number[];
+  @ApiProperty({ maxLength: 200 }) @IsString() @MaxLength(200) name!: string;
+  @ApiProperty({ type: DimensionFilter, description: 'Dimensions the budget covers; an empty object covers the whole tenant' }) @IsObject() @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
+  @ApiProperty({ enum: BUDGET_PERIODS }) @IsIn(BUDGET_PERIODS) period!: BudgetPeriod;
+  @ApiPropertyOptional({ description: 'USD as a decimal string, such as "250.00"' }) @IsOptional() @IsNumberString() softLimit?: string;
+  @ApiPropertyOptional({ description: 'USD as a decimal string; reaching it makes the decision point deny or ask for approval' }) @IsOptional() @IsNumberString() hardLimit?: string;
+  @ApiPropertyOptional({ type: [Number], description: 'Percentages of the limit that emit threshold events; 50, 80 and 100 by default' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true }) @Max(1000, { each: true }) thresholds?: number[];
 }
 
 export class StateQuery extends DimensionFilter {
@@ -27,19 +28,19 @@ export class StateQuery extends DimensionFilter {
 }
 
 export class ReserveBody {
-  @IsObject() @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
-  @IsOptional() @IsString() @MaxLength(200) sessionId?: string;
-  @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
+  @ApiProperty({ type: DimensionFilter }) @IsObject() @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) sessionId?: string;
+  @ApiPropertyOptional({ pattern: '^[0-9a-f]{32}$' }) @IsOptional() @Matches(/^[0-9a-f]{32}$/) traceId?: string;
   /** Estimated cost of the call in USD, as a decimal string. */
-  @IsNumberString() amount!: string;
+  @ApiProperty({ description: 'USD as a decimal string' }) @IsNumberString() amount!: string;
   /** Seconds until an unsettled reservation is released; 300 by default. */
-  @IsOptional() @IsInt() @Min(1) @Max(86_400) ttlSeconds?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 86_400, default: 300 }) @IsOptional() @IsInt() @Min(1) @Max(86_400) ttlSeconds?: number;
 }
 
 export class SettleBody {
-  @IsNumberString() actualCost!: string;
+  @ApiProperty({ description: 'USD as a decimal string' }) @IsNumberString() actualCost!: string;
   /** The call's usage id (`<trace id>:<span id>` for traced calls), so the ledger never counts the call twice. */
-  @IsOptional() @IsString() @MaxLength(200) usageId?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) usageId?: string;
 }
 
 const DEFAULT_TTL_SECONDS = 300;

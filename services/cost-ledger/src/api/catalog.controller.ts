@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { IsBoolean, IsIn, IsISO8601, IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import type { Principal } from '@estate/access';
@@ -15,27 +16,27 @@ import { ALL_TENANTS, PriceBooks } from '../pricing/price-books';
 import { PRICE_BOOKS } from '../tokens';
 
 class ImportCatalogBody {
-  @IsIn(['litellm']) format!: 'litellm';
+  @ApiProperty({ enum: ['litellm'] }) @IsIn(['litellm']) format!: 'litellm';
   /** The catalog file's text, sent as a string so prices keep their exact decimal form. */
-  @IsString() @MinLength(2) catalog!: string;
-  @IsISO8601() effectiveFrom!: string;
+  @ApiProperty({ description: "The catalog file's text" }) @IsString() @MinLength(2) catalog!: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) effectiveFrom!: string;
   /** Admins may import a catalog for every tenant; others import for their own tenant. */
-  @IsOptional() @IsBoolean() allTenants?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() allTenants?: boolean;
 }
 
 class SetOverrideBody {
-  @IsString() @MaxLength(200) model!: string;
-  @IsOptional() @IsString() provider?: string;
-  @IsISO8601() effectiveFrom!: string;
+  @ApiProperty({ maxLength: 200 }) @IsString() @MaxLength(200) model!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() provider?: string;
+  @ApiProperty({ format: 'date-time' }) @IsISO8601({ strict: true }) effectiveFrom!: string;
   /** Unit prices by price class in USD, as decimal strings, such as {"input": "0.000002"}. */
-  @IsObject() prices!: Record<string, string>;
-  @IsString() @MinLength(3) @MaxLength(1000) reason!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { input: '0.000002' } }) @IsObject() prices!: Record<string, string>;
+  @ApiProperty({ minLength: 3, maxLength: 1000 }) @IsString() @MinLength(3) @MaxLength(1000) reason!: string;
 }
 
 class PriceQuery {
   @IsString() model!: string;
   @IsOptional() @IsString() provider?: string;
-  @IsOptional() @IsISO8601() at?: string;
+  @IsOptional() @IsISO8601({ strict: true }) at?: string;
 }
 
 @Controller('v1')

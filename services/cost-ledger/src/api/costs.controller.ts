@@ -10,8 +10,8 @@ import { GRANULARITIES, Granularity, parseGroupBy, queryCosts } from './cost-que
 import { DimensionFilter, dimensionsOf } from './dimensions';
 
 export class CostsQuery extends DimensionFilter {
-  @IsISO8601() from!: string;
-  @IsISO8601() to!: string;
+  @IsISO8601({ strict: true }) from!: string;
+  @IsISO8601({ strict: true }) to!: string;
   /** Comma-separated dimensions, such as `workflow,model`. */
   @IsOptional() @IsString() groupBy?: string;
   @IsOptional() @IsIn(GRANULARITIES) granularity?: Granularity;
@@ -19,7 +19,7 @@ export class CostsQuery extends DimensionFilter {
 }
 
 class UnpricedQuery {
-  @IsOptional() @IsISO8601() from?: string;
+  @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { COST_DIMENSIONS, CostDimension, DimensionValues } from '@estate/pricing';
 
@@ -16,15 +17,15 @@ export const DIMENSION_COLUMN: Record<CostDimension, string> = {
 
 /** Optional filters or scope on every cost dimension, shared by query strings and request bodies. */
 export class DimensionFilter {
-  @IsOptional() @IsString() @MaxLength(200) workflow?: string;
-  @IsOptional() @IsString() @MaxLength(200) product?: string;
-  @IsOptional() @IsString() @MaxLength(200) environment?: string;
-  @IsOptional() @IsString() @MaxLength(200) team?: string;
-  @IsOptional() @IsString() @MaxLength(200) agent?: string;
-  @IsOptional() @IsString() @MaxLength(200) modelRoute?: string;
-  @IsOptional() @IsString() @MaxLength(200) provider?: string;
-  @IsOptional() @IsString() @MaxLength(200) model?: string;
-  @IsOptional() @IsString() @MaxLength(200) policyClass?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) workflow?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) product?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) environment?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) team?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) agent?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) modelRoute?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) provider?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) model?: string;
+  @ApiPropertyOptional({ maxLength: 200 }) @IsOptional() @IsString() @MaxLength(200) policyClass?: string;
 }
 
 export function dimensionsOf(source: DimensionFilter): DimensionValues {

@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 
 class SignalsQuery {
   @IsOptional() @IsIn(SIGNAL_KINDS) kind?: SignalKind;
-  @IsOptional() @IsISO8601() from?: string;
+  @IsOptional() @IsISO8601({ strict: true }) from?: string;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }
 

@@ -52,9 +52,22 @@ export function decideRetire(current: AssetSnapshot): AssetSnapshot {
 }
 
 /** Labels and external references are flat string maps; a key that names a secret is rejected so no credential is stored by mistake. */
+/** Bounds of `labels` and `externalRefs`: enough for tagging and cross-references, small enough to index and show. */
+const MAX_MAP_ENTRIES = 200;
+const MAX_MAP_KEY_LENGTH = 256;
+const MAX_MAP_VALUE_LENGTH = 4096;
+
 function stringMap(value: Record<string, unknown>, field: string): Record<string, string> {
-  for (const [key, entry] of Object.entries(value)) {
+  const entries = Object.entries(value);
+  if (entries.length > MAX_MAP_ENTRIES) {
+    throw new AppError('invalid_argument', `${field} has ${entries.length} entries; at most ${MAX_MAP_ENTRIES} are allowed. Keep bulk data in attributes or outside the inventory`, field);
+  }
+  for (const [key, entry] of entries) {
+    if (key.length > MAX_MAP_KEY_LENGTH) throw new AppError('invalid_argument', `${field} key "${key.slice(0, 40)}…" is ${key.length} characters; keys are at most ${MAX_MAP_KEY_LENGTH}`, field);
     if (typeof entry !== 'string') throw new AppError('invalid_argument', `${field}.${key} must be a string`, `${field}.${key}`);
+    if (entry.length > MAX_MAP_VALUE_LENGTH) {
+      throw new AppError('invalid_argument', `${field}.${key} is ${entry.length} characters; values are at most ${MAX_MAP_VALUE_LENGTH}`, `${field}.${key}`);
+    }
     if (SECRET_LOOKING.test(key)) {
       throw new AppError('invalid_argument', `${field}.${key} looks like a secret; store a reference to a secret manager entry, never its value`, `${field}.${key}`);
     }

@@ -40,6 +40,20 @@ export function writeSideDdl(schema: string): string[] {
   ];
 }
 
+/**
+ * Lets the relay set aside an outbox row Kafka can never take (an event over
+ * the size limit, or one that no longer passes its contract), keeping it in
+ * the table with the reason instead of retrying it before every later row.
+ */
+export function outboxUnpublishableDdl(schema: string): string[] {
+  const s = ident(schema);
+  return [
+    `ALTER TABLE ${s}.outbox ADD COLUMN unpublishable_reason text`,
+    `DROP INDEX ${s}.outbox_unpublished`,
+    `CREATE INDEX outbox_unpublished ON ${s}.outbox (seq) WHERE published_at IS NULL AND unpublishable_reason IS NULL`,
+  ];
+}
+
 /** Read models built by the projections from the inventory and runtime-observation topics. */
 export function readModelDdl(schema: string): string[] {
   const s = ident(schema);

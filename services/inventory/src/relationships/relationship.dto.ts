@@ -6,7 +6,7 @@ export class DeclareRelationshipRequest {
   @ApiProperty({ enum: RELATIONSHIP_TYPES }) @IsIn(RELATIONSHIP_TYPES) type!: RelationshipType;
   @ApiProperty() @IsString() @IsNotEmpty() fromId!: string;
   @ApiProperty() @IsString() @IsNotEmpty() toId!: string;
-  @ApiPropertyOptional({ description: 'When the relationship stops being valid, such as the end of a pilot' }) @IsOptional() @IsISO8601() validUntil?: string;
+  @ApiPropertyOptional({ description: 'When the relationship stops being valid, such as the end of a pilot' }) @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
 }
 
 export class EndRelationshipRequest {

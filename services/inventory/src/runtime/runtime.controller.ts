@@ -16,7 +16,7 @@ export class FindingsQuery {
 
 export class UnseenWindow {
   @ApiProperty({ description: 'Start of the window: active assets registered before it and not seen at runtime since it are unseen' })
-  @IsISO8601()
+  @IsISO8601({ strict: true })
   since!: string;
 }
 

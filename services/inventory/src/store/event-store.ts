@@ -1,6 +1,6 @@
 import { createEnvelope, encodeEvent, EventEnvelope } from '@estate/contracts';
 import { ident } from '@estate/projection';
-import { AppError } from '@estate/service-kit';
+import { AppError, requireEventsFit } from '@estate/service-kit';
 import type { Pool, PoolClient } from 'pg';
 
 export type AggregateType = 'asset' | 'relationship';
@@ -155,8 +155,7 @@ async function explainMissedUpdate(client: PoolClient, schema: string, change: A
 /** Queues envelopes for the relay inside the caller's transaction. */
 export async function insertOutbox(client: PoolClient, schema: string, envelopes: EventEnvelope[]): Promise<void> {
   if (envelopes.length === 0) return;
-  await client.query(
-    `INSERT INTO ${ident(schema)}.outbox (event_id, envelope) SELECT * FROM unnest($1::uuid[], $2::jsonb[])`,
-    [envelopes.map((e) => e.eventId), envelopes.map((e) => JSON.stringify(e))],
-  );
+  const json = envelopes.map((e) => JSON.stringify(e));
+  requireEventsFit(envelopes, json);
+  await client.query(`INSERT INTO ${ident(schema)}.outbox (event_id, envelope) SELECT * FROM unnest($1::uuid[], $2::jsonb[])`, [envelopes.map((e) => e.eventId), json]);
 }

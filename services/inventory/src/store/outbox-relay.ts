@@ -1,7 +1,7 @@
-import { encodeEvent, EventEnvelope } from '@estate/contracts';
-import { KafkaBus } from '@estate/kafka';
+import { assertEventFits, ContractError, encodeEvent, EventEnvelope } from '@estate/contracts';
+import { KafkaBus, OutboundRecord } from '@estate/kafka';
 import { ident } from '@estate/projection';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 
 const BATCH = 500;
@@ -14,7 +14,9 @@ const BATCH = 500;
  * still sent. Per aggregate the order is the version order: version n+1 can
  * only be written after version n committed, so n is visible first and has
  * the lower sequence number. A crash between the Kafka ack and the UPDATE
- * sends a batch twice; consumers skip it by event id.
+ * sends a batch twice; consumers skip it by event id. A row Kafka can never
+ * take (over the event size limit, or failing its contract) is set aside
+ * with the reason, so it does not hold back every row after it.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -72,11 +74,19 @@ export class OutboxRelay {
       try {
         for (;;) {
           const rows = await client.query<{ seq: string; envelope: EventEnvelope }>(
-            `SELECT seq, envelope FROM ${ident(this.schema)}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT ${BATCH}`,
+            `SELECT seq, envelope FROM ${ident(this.schema)}.outbox WHERE published_at IS NULL AND unpublishable_reason IS NULL ORDER BY seq LIMIT ${BATCH}`,
           );
           if (rows.rowCount === 0) return;
-          await this.bus.send(rows.rows.map((r) => encodeEvent(r.envelope)));
-          await client.query(`UPDATE ${ident(this.schema)}.outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [rows.rows.map((r) => r.seq)]);
+          const records: OutboundRecord[] = [];
+          const sent: string[] = [];
+          for (const row of rows.rows) {
+            const record = await this.encodeOrSetAside(client, row.seq, row.envelope);
+            if (!record) continue;
+            records.push(record);
+            sent.push(row.seq);
+          }
+          await this.bus.send(records);
+          await client.query(`UPDATE ${ident(this.schema)}.outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`, [sent]);
           if (rows.rowCount! < BATCH) return;
         }
       } finally {
@@ -84,6 +94,20 @@ export class OutboxRelay {
       }
     } finally {
       client.release();
+    }
+  }
+
+  /** Encodes the row's event, or records why Kafka can never take it and returns undefined. */
+  private async encodeOrSetAside(client: PoolClient, seq: string, envelope: EventEnvelope): Promise<OutboundRecord | undefined> {
+    try {
+      const record = encodeEvent(envelope);
+      assertEventFits(envelope, record.value);
+      return record;
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      await client.query(`UPDATE ${ident(this.schema)}.outbox SET unpublishable_reason = $2 WHERE seq = $1`, [seq, `${error.code}: ${error.message}`]);
+      this.logger.error({ err: error, schema: this.schema, seq, eventId: envelope.eventId, type: envelope.type }, 'outbox row set aside: Kafka cannot take this event');
+      return undefined;
     }
   }
 }

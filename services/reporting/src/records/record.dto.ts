@@ -39,14 +39,14 @@ class RecordRequest {
 
 export class RecordIncidentRequest extends RecordRequest {
   @ApiProperty({ enum: INCIDENT_SEVERITIES }) @IsIn(INCIDENT_SEVERITIES) severity!: (typeof INCIDENT_SEVERITIES)[number];
-  @ApiProperty() @IsISO8601() occurredAt!: string;
-  @ApiProperty() @IsISO8601() detectedAt!: string;
+  @ApiProperty() @IsISO8601({ strict: true }) occurredAt!: string;
+  @ApiProperty() @IsISO8601({ strict: true }) detectedAt!: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) ownerTeam?: string;
   @ApiProperty() @IsString() @MaxLength(8000) summary!: string;
 }
 
 export class RecordReviewRequest extends RecordRequest {
   @ApiProperty({ enum: GOVERNANCE_AREAS }) @IsIn(GOVERNANCE_AREAS) area!: (typeof GOVERNANCE_AREAS)[number];
-  @ApiProperty() @IsISO8601() reviewedAt!: string;
+  @ApiProperty() @IsISO8601({ strict: true }) reviewedAt!: string;
   @ApiProperty({ minimum: 1, maximum: 366 }) @Type(() => Number) @IsInt() @Min(1) @Max(366) cadenceDays!: number;
 }

@@ -14,9 +14,9 @@ class TraceIdParams {
 
 export class TraceSearchQuery {
   /** Inclusive lower bound on the trace's start time (ISO 8601). */
-  @IsOptional() @IsISO8601() from?: string;
+  @IsOptional() @IsISO8601({ strict: true }) from?: string;
   /** Exclusive upper bound on the trace's start time (ISO 8601). */
-  @IsOptional() @IsISO8601() to?: string;
+  @IsOptional() @IsISO8601({ strict: true }) to?: string;
   @IsOptional() @IsString() service?: string;
   @IsOptional() @IsString() environment?: string;
   @IsOptional() @IsString() workflow?: string;
