@@ -26,9 +26,10 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
   const applied = await runMigrations(config.DATABASE_URL, options.schema, options.migrations);
   logger.info({ schema: options.schema, applied }, 'migrations up to date');
 
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, logger: false });
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const adapter = new FastifyAdapter({ bodyLimit, logger: false });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { logger: new PinoNestLogger(logger) });
-  app.useGlobalFilters(new ErrorFilter(logger));
+  app.useGlobalFilters(new ErrorFilter(logger, bodyLimit));
   app.useGlobalPipes(createValidationPipe());
   rejectFormBodies(app);
   setupOpenApi(app, options.name);

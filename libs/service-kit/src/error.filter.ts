@@ -17,14 +17,20 @@ const STATUS_CODES: Record<number, string> = {
 };
 
 /** Adds what to do to the framework's bare messages. */
-function withHint(status: number, message: string): string {
-  return status === 415 ? `${message}; send the body as JSON with content-type: application/json` : message;
+function withHint(status: number, message: string, bodyLimit?: number): string {
+  if (status === 415) return `${message}; send the body as JSON with content-type: application/json`;
+  if (status === 413 && bodyLimit !== undefined) return `${message}; the limit is ${bodyLimit} bytes, so send less data in one request`;
+  return message;
 }
 
 /** Maps every exception to the shared error body; unexpected ones are logged with the request id. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: Logger) {}
+  /** `bodyLimit` is the HTTP server's body limit in bytes, named in its 413 message. */
+  constructor(
+    private readonly logger: Logger,
+    private readonly bodyLimit?: number,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -42,14 +48,14 @@ export class ErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse() as { message?: unknown; details?: ErrorBody['details'] };
-      const message = withHint(status, Array.isArray(response.message) ? response.message.join('; ') : String(response.message ?? exception.message));
+      const message = withHint(status, Array.isArray(response.message) ? response.message.join('; ') : String(response.message ?? exception.message), this.bodyLimit);
       const details = response.details;
       return [status, { code: STATUS_CODES[status] ?? 'error', message, field: details?.[0]?.field, details, retryable: status === 503 || status === 429 }];
     }
     const statusCode = (exception as { statusCode?: number }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       // Fastify's own errors, such as a body over the size limit or malformed JSON.
-      return [statusCode, { code: STATUS_CODES[statusCode] ?? 'invalid_request', message: withHint(statusCode, (exception as Error).message), retryable: false }];
+      return [statusCode, { code: STATUS_CODES[statusCode] ?? 'invalid_request', message: withHint(statusCode, (exception as Error).message, this.bodyLimit), retryable: false }];
     }
     this.logger.error({ err: exception, requestId: request.id, url: request.url }, 'unhandled error');
     // Retrying the same request would most likely hit the same fault, so `retryable` is false.

@@ -260,6 +260,16 @@ describe('approvals and exception windows with the decision point', () => {
     expect(accepted.status).toBe(201);
   });
 
+  it('rejects unknown query parameters', async () => {
+    const unknown = await call(approvals, '/v1/approvals?limit=-5', keys.security.key, undefined, 'GET');
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { field: string }).field).toBe('limit');
+    const windows = await call(approvals, '/v1/exception-windows?endingWithin=3', keys.security.key, undefined, 'GET');
+    expect(windows.status).toBe(400);
+    const pending = await call(approvals, '/v1/approvals?state=pending', keys.security.key, undefined, 'GET');
+    expect(pending.status).toBe(200);
+  });
+
   it('documents approval and window bodies in OpenAPI', async () => {
     const document = (await (await fetch(`${approvals.baseUrl}/openapi.json`)).json()) as {
       components: { schemas: Record<string, { required?: string[]; properties?: Record<string, { allOf?: Array<{ properties?: object; required?: string[] }> }> }> };

@@ -22,6 +22,16 @@ export class RequestApprovalBody {
   @ApiPropertyOptional() @IsOptional() @IsString() decisionId?: string;
 }
 
+/** Query of GET /v1/approvals; an unknown parameter is rejected rather than ignored. */
+export class ListApprovalsQuery {
+  @ApiPropertyOptional({ enum: APPROVAL_STATES }) @IsOptional() @IsString() state?: string;
+}
+
+/** Query of GET /v1/approvals/{id}/wait. */
+export class WaitQuery {
+  @ApiPropertyOptional({ default: 25 }) @IsOptional() @IsString() timeoutSeconds?: string;
+}
+
 export class ApproveBody {
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @MaxLength(2000) comment?: string;
   /** The approver's name, recorded with the vote; defaults to the API key id. */
@@ -46,7 +56,7 @@ export class ApprovalsController {
   }
 
   @Get()
-  list(@CurrentPrincipal() principal: Principal, @Query('state') state?: string) {
+  list(@CurrentPrincipal() principal: Principal, @Query() { state }: ListApprovalsQuery) {
     if (state !== undefined && !(APPROVAL_STATES as readonly string[]).includes(state)) {
       throw new AppError('invalid_argument', `state must be one of ${APPROVAL_STATES.join(', ')}`, 'state');
     }
@@ -60,7 +70,7 @@ export class ApprovalsController {
 
   /** Long-polls until the approval is decided or `timeoutSeconds` (default 25) pass; see waitForDecision. */
   @Get(':id/wait')
-  wait(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query('timeoutSeconds') timeout?: string) {
+  wait(@CurrentPrincipal() principal: Principal, @Param('id') id: string, @Query() { timeoutSeconds: timeout }: WaitQuery) {
     return waitForDecision(this.approvals, principal.tenantId, id, timeout === undefined ? 25 : Number(timeout));
   }
 

@@ -8,6 +8,11 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsNotEmpty, 
 import { EXCEPTION_SCOPE_PROPERTY } from '../openapi-schemas';
 import { WindowService } from './window.service';
 
+/** Query of GET /v1/exception-windows; an unknown parameter is rejected rather than ignored. */
+export class EndingSoonQuery {
+  @ApiPropertyOptional({ default: 168 }) @IsOptional() @IsString() endingWithinHours?: string;
+}
+
 export class OpenWindowBody {
   @ApiProperty({
     type: [String], minItems: 1, maxItems: 100,
@@ -45,7 +50,7 @@ export class WindowsController {
 
   /** Open windows ending within `endingWithinHours` (default 168, one week), soonest first. */
   @Get()
-  async endingSoon(@CurrentPrincipal() principal: Principal, @Query('endingWithinHours') hours?: string) {
+  async endingSoon(@CurrentPrincipal() principal: Principal, @Query() { endingWithinHours: hours }: EndingSoonQuery) {
     const within = hours === undefined ? 168 : Number(hours);
     if (!Number.isFinite(within) || within <= 0 || within > 24 * 366) {
       throw new AppError('invalid_argument', 'endingWithinHours must be a number of hours above 0 and at most 8784', 'endingWithinHours');
