@@ -234,3 +234,13 @@ export function updateSpaceDdl(schema: string): string[] {
     ...['cost_rollup_daily', 'workflow_hourly_spend', 'workflow_prompt_stats'].map((table) => `ALTER TABLE ${s}.${table} SET (fillfactor = 50)`),
   ];
 }
+
+/**
+ * Stores each usage row's price breakdown as `json` rather than `jsonb`.
+ * The breakdown is only ever returned whole, never searched, and `json`
+ * keeps the text as sent after checking it, which cost Postgres less per
+ * usage row than building `jsonb`.
+ */
+export function costLinesAsJsonDdl(schema: string): string[] {
+  return [`ALTER TABLE ${ident(schema)}.usage_records ALTER COLUMN cost_lines TYPE json USING cost_lines::json`];
+}

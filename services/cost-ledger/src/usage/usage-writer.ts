@@ -1,7 +1,7 @@
 import { ident } from '@estate/projection';
 import type { PoolClient } from 'pg';
 import { PricedUsage } from './price-usage';
-import { booleanArrayLiteral, numberArrayLiteral, textArrayLiteral } from './postgres-arrays';
+import { booleanArrayLiteral, costLinesArrayLiteral, numberArrayLiteral, textArrayLiteral } from './postgres-arrays';
 import { RollupDeltas } from './rollup-deltas';
 import { upsertRollups } from './usage-rollups';
 
@@ -18,7 +18,7 @@ const TYPES = [
   ...DIMENSIONS.map(() => 'text'),
   'text',
   ...Array(8).fill('bigint'),
-  ...['int', 'int', 'int', 'boolean', 'numeric', 'jsonb', 'uuid', 'uuid', 'int', 'text'],
+  ...['int', 'int', 'int', 'boolean', 'numeric', 'json', 'uuid', 'uuid', 'int', 'text'],
 ];
 
 /**
@@ -54,7 +54,7 @@ export function encodeUsageRows(usage: PricedUsage[]): string[] {
     ...QUANTITY_KEYS.map((key) => numberArrayLiteral(usage.map((u) => u.quantities[key]))),
     booleanArrayLiteral(usage.map((u) => u.batch)),
     text((u) => u.cost),
-    text((u) => (u.lines ? JSON.stringify(u.lines) : null)),
+    costLinesArrayLiteral(usage.map((u) => u.lines)),
     text((u) => u.catalogVersion),
     text((u) => u.overrideId),
     numberArrayLiteral(usage.map((u) => u.tierAboveInputTokens)),
