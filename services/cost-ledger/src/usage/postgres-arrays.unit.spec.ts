@@ -3,7 +3,7 @@ import { costLinesArrayLiteral, textArrayLiteral } from './postgres-arrays';
 
 const lines: CostLine[] = [
   { priceClass: 'input', quantity: 1234, unitPrice: '0.0000025', amount: '0.003085' },
-  { priceClass: 'cachedInput', quantity: 0, unitPrice: '1.25e-6', amount: '0' },
+  { priceClass: 'cache_read', quantity: 0, unitPrice: '1.25e-6', amount: '0' },
 ];
 
 describe('price breakdown literal', () => {
