@@ -1,4 +1,5 @@
-import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { AppError } from './app-error';
 import { bodyShapeProblem } from './body-shape';
 
@@ -27,6 +28,23 @@ function describeBody(value: unknown): string {
   return String(value);
 }
 
+/** Tells whether the DTO validates `property` as a list, the one case where a query parameter may repeat. */
+function takesManyValues(metatype: Type<unknown>, property: string): boolean {
+  const rules = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+  return rules.some((rule) => rule.propertyName === property && (rule.each === true || rule.name === 'isArray'));
+}
+
+/** Names a query parameter given more than once where the endpoint takes one value. */
+function repeatedParameter(query: unknown, metatype: Type<unknown>): AppError | undefined {
+  if (query === null || typeof query !== 'object') return undefined;
+  for (const [key, value] of Object.entries(query)) {
+    if (Array.isArray(value) && !takesManyValues(metatype, key)) {
+      return new AppError('invalid_argument', `${key} is given ${value.length} times; give it once`, key);
+    }
+  }
+  return undefined;
+}
+
 /**
  * Rejects bodies too deep to validate before class-transformer copies them.
  * Bodies bound to a DTO class are also rejected when they hold NUL
@@ -34,6 +52,10 @@ function describeBody(value: unknown): string {
  */
 class BodyCheckingValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata) {
+    if (metadata.type === 'query' && metadata.metatype && metadata.metatype !== Object) {
+      const repeated = repeatedParameter(value, metadata.metatype);
+      if (repeated) throw repeated;
+    }
     if (metadata.type === 'body') {
       const typed = metadata.metatype !== undefined && metadata.metatype !== Object && metadata.metatype !== String;
       // No body at all is validated as an empty object (Nest's own rule), so all-optional bodies may be left out.

@@ -1,5 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { AppError } from './app-error';
 import { createValidationPipe } from './validation.pipe';
 
 class Sample {
@@ -30,5 +31,16 @@ describe('validation messages', () => {
 
   it('names a missing field once', async () => {
     expect(await detailsOf({})).toEqual([{ field: 'name', message: 'name is required' }]);
+  });
+
+  it('names a repeated query parameter', async () => {
+    class Query {
+      @IsOptional() @IsString() workflow?: string;
+      @IsOptional() @Matches(/^[^=]+=.*$/, { each: true }) attribute?: string[];
+    }
+    const pipe = createValidationPipe();
+    const metadata = { type: 'query' as const, metatype: Query };
+    await expect(async () => pipe.transform({ workflow: ['a', 'b'] }, metadata)).rejects.toEqual(new AppError('invalid_argument', 'workflow is given 2 times; give it once', 'workflow'));
+    await expect(pipe.transform({ attribute: ['a=1', 'b=2'] }, metadata)).resolves.toEqual({ attribute: ['a=1', 'b=2'] });
   });
 });

@@ -63,6 +63,10 @@ describe('API keys through the inventory service', () => {
     expect(form.status).toBe(415);
     expect(((await form.json()) as { code: string }).code).toBe('unsupported_media_type');
 
+    const proto = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: '{"role":"security","__proto__":{"x":1}}' });
+    expect(proto.status).toBe(400);
+    expect(((await proto.json()) as { message: string }).message).toContain('keys named __proto__');
+
     const huge = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: JSON.stringify({ role: 'security', label: 'x'.repeat(5 * 1024 * 1024) }) });
     expect(huge.status).toBe(413);
     expect(((await huge.json()) as { message: string }).message).toContain(`the limit is ${4 * 1024 * 1024} bytes`);

@@ -106,6 +106,9 @@ describe('trace record', () => {
     const search = async (query: string) => (await ingest.get(`/v1/traces?${query}`)).body.traces.map((t: any) => t.traceId);
     expect(await search(`workflow=${workflow}&tool=issue_refund&agent=refunder&service=billing&environment=prod&status=unset`)).toEqual([traceId]);
     expect(await search(`attribute=order.id%3Do-${traceId}`)).toEqual([traceId]);
+    expect(await search(`attribute=order.id%3Do-${traceId}&attribute=estate.workflow%3D${workflow}`)).toEqual([traceId]);
+    const repeated = await ingest.get(`/v1/traces?workflow=${workflow}&workflow=other`);
+    expect([repeated.status, repeated.body.field]).toEqual([400, 'workflow']);
     expect(await search(`workflow=${workflow}&tool=other_tool`)).toEqual([]);
     expect(await search(`workflow=${workflow}&from=2025-10-09T00:00:00Z&to=2025-10-10T00:00:00Z`)).toEqual([traceId]);
     expect(await search(`workflow=${workflow}&from=2025-10-10T00:00:00Z`)).toEqual([]);
