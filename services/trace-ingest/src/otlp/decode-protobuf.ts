@@ -36,13 +36,35 @@ interface PbRequest {
   }>;
 }
 
+/**
+ * Words protobufjs's decode errors with where the body went wrong. Its two
+ * usual ones are "index out of range" (with the offset and lengths when the
+ * reader knows them) for a body that ends inside a field, and "invalid wire
+ * type <n> at offset <m>".
+ */
+export function protobufProblem(error: Error, bodyBytes: number): MalformedPayloadError {
+  if (error.message.startsWith('index out of range')) {
+    const at = /: (\d+) \+ (\d+) > \d+/.exec(error.message);
+    const where = at ? `the field at byte ${at[1]} needs ${at[2]} more bytes, but the body has ${bodyBytes}` : `a field runs past the end of the ${bodyBytes}-byte body`;
+    return new MalformedPayloadError(
+      `the body ends early: ${where}. Send the whole serialized request, and mark a gzip body with content-encoding: gzip`,
+      at ? `body[${at[1]}]` : 'body',
+    );
+  }
+  const wireType = /invalid wire type (\d+) at offset (\d+)/.exec(error.message);
+  if (wireType) {
+    return new MalformedPayloadError(`byte ${wireType[2]} has wire type ${wireType[1]}, which protobuf does not define; the body is not a serialized ExportTraceServiceRequest`, `body[${wireType[2]}]`);
+  }
+  return new MalformedPayloadError(`body is not a protobuf ExportTraceServiceRequest: ${error.message}`, 'body');
+}
+
 /** Decodes an OTLP `ExportTraceServiceRequest` in protobuf encoding. */
 export function decodeProtobufRequest(body: Uint8Array): DecodedBatch {
   let request: PbRequest;
   try {
     request = ExportTraceServiceRequest.decode(body) as unknown as PbRequest;
   } catch (error) {
-    throw new MalformedPayloadError(`body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
+    throw protobufProblem(error as Error, body.length);
   }
   const batch: DecodedBatch = { spans: [], rejected: [] };
   (request.resourceSpans ?? []).forEach((resourceSpans, r) => {
