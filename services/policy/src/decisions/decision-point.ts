@@ -211,7 +211,7 @@ export class DecisionPoint implements BeforeApplicationShutdown {
       });
     } catch (error) {
       if (error instanceof EngineRequestError) {
-        throw new AppError('invalid_argument', `the request does not match the policy schema: ${error.message}`, 'context');
+        throw new AppError('invalid_argument', `the request does not match the policy schema: ${error.message}`, schemaErrorField(error.message, request));
       }
       throw error;
     }
@@ -287,6 +287,22 @@ function publisherTo(bus: KafkaBus, topic: string): Pick<EventPublisher, 'publis
  */
 function decisionCacheKey(parts: unknown[]): string {
   return hash('sha256', JSON.stringify(parts));
+}
+
+/**
+ * Points a schema error at what the caller sent: Cedar names an entity
+ * attribute as "attribute `x` on `Type::\"id\"`", which maps to
+ * `entities[i].attrs.x` when the request carried that entity. Other
+ * entity errors point at `entities`, the rest at `context`.
+ */
+export function schemaErrorField(message: string, request: Pick<DecisionRequestDto, 'entities'>): string {
+  const named = /attribute `([^`]+)` on `([A-Za-z_][\w:]*)::"((?:[^"\\]|\\.)*)"`/.exec(message);
+  if (named) {
+    const [, attribute, type, id] = named;
+    const index = (request.entities ?? []).findIndex((e) => e.uid?.type === type && e.uid?.id === id);
+    if (index >= 0) return `entities[${index}].attrs.${attribute}`;
+  }
+  return /\bentit(y|ies)\b/.test(message) ? 'entities' : 'context';
 }
 
 /**
