@@ -2,7 +2,7 @@ import { IsInt, isISO8601, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString
 import { ContractError } from './errors';
 import { EventEnvelope } from './envelope';
 import { EventDefinition, findEventDefinition, knownVersions } from './registry';
-import { absentOrString, isPlainObject, nonEmpty } from './plain-checks';
+import { absentOrString, isPlainObject, nonEmpty, STRICT_DATE } from './plain-checks';
 import { validatePlain } from './validation';
 
 class EnvelopeShape {
@@ -10,8 +10,8 @@ class EnvelopeShape {
   @IsString() @IsNotEmpty() type!: string;
   @IsInt() @Min(1) schemaVersion!: number;
   @IsString() @IsNotEmpty() tenantId!: string;
-  @IsISO8601() occurredAt!: string;
-  @IsISO8601() recordedAt!: string;
+  @IsISO8601({ strict: true }) occurredAt!: string;
+  @IsISO8601({ strict: true }) recordedAt!: string;
   @IsString() @IsNotEmpty() producer!: string;
   @IsOptional() @IsString() correlationId?: string;
   @IsOptional() @IsString() causationId?: string;
@@ -91,8 +91,8 @@ export function envelopeIsValid(plain: unknown): boolean {
     nonEmpty(e.type) &&
     Number.isInteger(e.schemaVersion) && (e.schemaVersion as number) >= 1 &&
     nonEmpty(e.tenantId) &&
-    typeof e.occurredAt === 'string' && isISO8601(e.occurredAt) &&
-    typeof e.recordedAt === 'string' && isISO8601(e.recordedAt) &&
+    typeof e.occurredAt === 'string' && isISO8601(e.occurredAt, STRICT_DATE) &&
+    typeof e.recordedAt === 'string' && isISO8601(e.recordedAt, STRICT_DATE) &&
     nonEmpty(e.producer) &&
     absentOrString(e.correlationId) &&
     absentOrString(e.causationId) &&

@@ -20,7 +20,7 @@ export class ApiKeyCreated {
   @IsString() @Matches(/^[a-f0-9]{64}$/) keyHash!: string;
   @IsString() @IsNotEmpty() @MaxLength(200) label!: string;
   @IsString() @IsNotEmpty() createdBy!: string;
-  @IsOptional() @IsISO8601() expiresAt?: string;
+  @IsOptional() @IsISO8601({ strict: true }) expiresAt?: string;
 }
 
 export class ApiKeyRevoked {

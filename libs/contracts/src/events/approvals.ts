@@ -33,7 +33,7 @@ export class ApprovalRequested extends ApprovalEventBase {
   @IsObject() contextSnapshot!: Record<string, unknown>;
   @IsArray() @IsString({ each: true }) reasons!: string[];
   @IsString() @IsNotEmpty() requestedBy!: string;
-  @IsISO8601() expiresAt!: string;
+  @IsISO8601({ strict: true }) expiresAt!: string;
 }
 
 export class ApprovalGranted extends ApprovalEventBase {
@@ -41,7 +41,7 @@ export class ApprovalGranted extends ApprovalEventBase {
   /** Distinct approvers whose votes reached the quorum, as `role:keyId` or a named user. */
   @IsArray() @ArrayMinSize(1) @IsString({ each: true }) approvers!: string[];
   /** The grant is honoured until this time, for exactly the scope it names. */
-  @IsISO8601() grantExpiresAt!: string;
+  @IsISO8601({ strict: true }) grantExpiresAt!: string;
   @IsOptional() @IsString() @MaxLength(2000) comment?: string;
 }
 
@@ -56,7 +56,7 @@ export class ApprovalCancelled extends ApprovalEventBase {
 }
 
 export class ApprovalExpired extends ApprovalEventBase {
-  @IsISO8601() expiredAt!: string;
+  @IsISO8601({ strict: true }) expiredAt!: string;
 }
 
 /** Where an exception window applies; an absent field matches every value. */
@@ -74,8 +74,8 @@ export class ExceptionWindowOpened {
   @IsObject() @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
   @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
   @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
-  @IsISO8601() startsAt!: string;
-  @IsISO8601() endsAt!: string;
+  @IsISO8601({ strict: true }) startsAt!: string;
+  @IsISO8601({ strict: true }) endsAt!: string;
   @IsString() @IsNotEmpty() openedBy!: string;
 }
 
@@ -89,7 +89,7 @@ export class ExceptionWindowClosed {
 export class ExceptionWindowExpired {
   @IsString() @IsNotEmpty() windowId!: string;
   @IsInt() @Min(1) version!: number;
-  @IsISO8601() endedAt!: string;
+  @IsISO8601({ strict: true }) endedAt!: string;
 }
 
 const approvalKey = (p: { approvalId: string }) => p.approvalId;

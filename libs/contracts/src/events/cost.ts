@@ -38,25 +38,30 @@ export class CostScope extends UsageAttribution {
   @IsOptional() @IsString() @MaxLength(200) model?: string;
 }
 
+/** Largest token count a usage record carries: the largest integer a JSON number represents exactly, far below the ledger's bigint columns. */
+export const MAX_TOKENS = Number.MAX_SAFE_INTEGER;
+/** Largest image or request count: the ledger stores these in integer columns. */
+export const MAX_CALL_COUNT = 2_147_483_647;
+
 /**
  * Billable quantities of one call. `input` excludes cached reads and cache
  * creation and includes `audioInput`; `output` includes `reasoning` and
  * `audioOutput`, as OpenAI reports them.
  */
 export class UsageCounts {
-  @IsOptional() @IsInt() @Min(0) input?: number;
-  @IsOptional() @IsInt() @Min(0) output?: number;
-  @IsOptional() @IsInt() @Min(0) cachedInput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) input?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) output?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) cachedInput?: number;
   /** Cache creation at the provider's default time to live (5 minutes at Anthropic). */
-  @IsOptional() @IsInt() @Min(0) cacheCreation?: number;
-  @IsOptional() @IsInt() @Min(0) cacheCreation1h?: number;
-  @IsOptional() @IsInt() @Min(0) reasoning?: number;
-  @IsOptional() @IsInt() @Min(0) audioInput?: number;
-  @IsOptional() @IsInt() @Min(0) audioOutput?: number;
-  @IsOptional() @IsInt() @Min(0) imagesInput?: number;
-  @IsOptional() @IsInt() @Min(0) imagesOutput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) cacheCreation?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) cacheCreation1h?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) reasoning?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) audioInput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKENS) audioOutput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_CALL_COUNT) imagesInput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_CALL_COUNT) imagesOutput?: number;
   /** Calls billed per request; 1 when absent. */
-  @IsOptional() @IsInt() @Min(0) requests?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_CALL_COUNT) requests?: number;
 }
 
 /** Usage an application reports directly, without a trace, or beside one. */
@@ -67,7 +72,7 @@ export class UsageRecorded extends UsageAttribution {
   @IsOptional() @Matches(/^[0-9a-f]{16}$/) spanId?: string;
   /** A workflow run or agent session, which run budgets are enforced on. */
   @IsOptional() @IsString() @MaxLength(200) sessionId?: string;
-  @IsISO8601() occurredAt!: string;
+  @IsISO8601({ strict: true }) occurredAt!: string;
   /** The model name as the provider returned it; resolved against the catalog when priced. */
   @IsString() @MaxLength(200) model!: string;
   @IsOptional() @IsString() @MaxLength(200) provider?: string;
@@ -171,7 +176,7 @@ export class PriceCatalogImported {
   @IsUUID() catalogVersion!: string;
   @Matches(/^[0-9a-f]{64}$/) sha256!: string;
   @IsString() format!: string;
-  @IsISO8601() effectiveFrom!: string;
+  @IsISO8601({ strict: true }) effectiveFrom!: string;
   @IsInt() @Min(0) entryCount!: number;
   @IsString() importedBy!: string;
 }
@@ -189,7 +194,7 @@ export class PriceOverrideSet {
   @IsUUID() overrideId!: string;
   /** The catalog key the negotiated prices replace. */
   @IsString() @MaxLength(200) model!: string;
-  @IsISO8601() effectiveFrom!: string;
+  @IsISO8601({ strict: true }) effectiveFrom!: string;
   /** Unit prices by price class (input, output, cache_read, ...), USD as decimal strings. */
   @IsObject() prices!: Record<string, string>;
   @IsString() @MaxLength(1000) reason!: string;

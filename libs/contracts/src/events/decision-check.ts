@@ -1,6 +1,6 @@
 import { isISO8601 } from 'class-validator';
 import type { FieldIssue } from '../errors';
-import { absentOrString, isPlainObject, nonEmpty } from '../plain-checks';
+import { absentOrString, isPlainObject, nonEmpty, STRICT_DATE } from '../plain-checks';
 import { validatePlain } from '../validation';
 
 const stringArray = (value: unknown, maxItems = Infinity) => Array.isArray(value) && value.length <= maxItems && value.every((item) => typeof item === 'string');
@@ -28,7 +28,7 @@ export function decisionLooksValid(payload: unknown, outcomes: readonly string[]
     Array.isArray(p.obligations) && p.obligations.every(obligation) &&
     stringArray(p.exceptionWindowIds) && absentOrString(p.grantApprovalId) &&
     (p.approval === undefined || p.approval === null) &&
-    typeof p.decidedAt === 'string' && isISO8601(p.decidedAt) && absentOrString(p.requestedByKeyId)
+    typeof p.decidedAt === 'string' && isISO8601(p.decidedAt, STRICT_DATE) && absentOrString(p.requestedByKeyId)
   );
 }
 

@@ -81,10 +81,10 @@ export class RelationshipSnapshot {
   @IsIn(ASSET_KINDS) toKind!: AssetKind;
   @IsIn(RELATIONSHIP_SOURCES) source!: RelationshipSource;
   @IsInt() @Min(1) version!: number;
-  @IsISO8601() firstSeenAt!: string;
-  @IsISO8601() lastSeenAt!: string;
-  @IsOptional() @IsISO8601() validUntil?: string;
-  @IsOptional() @IsISO8601() endedAt?: string;
+  @IsISO8601({ strict: true }) firstSeenAt!: string;
+  @IsISO8601({ strict: true }) lastSeenAt!: string;
+  @IsOptional() @IsISO8601({ strict: true }) validUntil?: string;
+  @IsOptional() @IsISO8601({ strict: true }) endedAt?: string;
 }
 
 class AssetChange {
@@ -161,8 +161,8 @@ export class ObservedAssetRef {
   @IsOptional() @IsString() environment?: string;
   @IsOptional() @IsString() viaAgent?: string;
   @IsOptional() @IsString() workflow?: string;
-  @IsISO8601() firstSeenAt!: string;
-  @IsISO8601() lastSeenAt!: string;
+  @IsISO8601({ strict: true }) firstSeenAt!: string;
+  @IsISO8601({ strict: true }) lastSeenAt!: string;
   @IsString() exampleTraceId!: string;
 }
 
@@ -173,8 +173,8 @@ export class UnregisteredAssetSeen {
 export class RegisteredAssetUnseen {
   @IsObject() @ValidateNested() @Type(() => AssetSnapshot) asset!: AssetSnapshot;
   /** Runtime has not shown the asset since this instant (its registration, when it was never seen). */
-  @IsISO8601() unseenSince!: string;
-  @IsOptional() @IsISO8601() lastSeenAt?: string;
+  @IsISO8601({ strict: true }) unseenSince!: string;
+  @IsOptional() @IsISO8601({ strict: true }) lastSeenAt?: string;
 }
 
 export class ScopeDriftDetected {

@@ -22,8 +22,8 @@ export class AssetObserved {
   /** The agent that used this asset in the observed span, when there was one. */
   @IsOptional() @IsString() viaAgent?: string;
   @IsOptional() @IsString() workflow?: string;
-  @IsISO8601() firstSeenAt!: string;
-  @IsISO8601() lastSeenAt!: string;
+  @IsISO8601({ strict: true }) firstSeenAt!: string;
+  @IsISO8601({ strict: true }) lastSeenAt!: string;
   /** A trace that shows the use, for drill-down. */
   @IsString() exampleTraceId!: string;
 }

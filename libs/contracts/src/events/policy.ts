@@ -88,7 +88,7 @@ export class PolicyDecisionRecorded {
   /** The grant that turned a require-approval into an allow, when there was one. */
   @IsOptional() @IsString() grantApprovalId?: string;
   @IsOptional() @ValidateNested() @Type(() => RequestedApproval) approval?: RequestedApproval;
-  @IsISO8601() decidedAt!: string;
+  @IsISO8601({ strict: true }) decidedAt!: string;
   /** API key that asked for the decision; it may not decide the approval the decision requests. */
   @IsOptional() @IsString() requestedByKeyId?: string;
 }

@@ -54,8 +54,8 @@ export class IncidentRecorded extends EvidenceRecord {
   @IsUUID() incidentId!: string;
   @IsIn(INCIDENT_SEVERITIES) severity!: IncidentSeverity;
   /** When the incident began, as far as the investigator knows. */
-  @IsISO8601() occurredAt!: string;
-  @IsISO8601() detectedAt!: string;
+  @IsISO8601({ strict: true }) occurredAt!: string;
+  @IsISO8601({ strict: true }) detectedAt!: string;
   @IsOptional() @IsString() @MaxLength(200) ownerTeam?: string;
   @IsString() @MaxLength(8000) summary!: string;
 }
@@ -63,7 +63,7 @@ export class IncidentRecorded extends EvidenceRecord {
 export class ReviewRecorded extends EvidenceRecord {
   @IsUUID() reviewId!: string;
   @IsIn(GOVERNANCE_AREAS) area!: GovernanceArea;
-  @IsISO8601() reviewedAt!: string;
+  @IsISO8601({ strict: true }) reviewedAt!: string;
   /** Days until the area is due for its next review; the scorecard counts an area on cadence until then. */
   @IsInt() @Min(1) @Max(366) cadenceDays!: number;
 }

@@ -55,10 +55,15 @@ export function toRequestBody(message: CreateApprovalMessage): RequestApprovalBo
     spanId: optional(message.span_id),
     decisionId: optional(message.decision_id),
   };
-  const checked = validatePlain(RequestApprovalBody, JSON.parse(JSON.stringify(plain)));
+  return checkedLikeRest(RequestApprovalBody, plain, 'approval request');
+}
+
+/** Validates a message against the REST body's class, so both edges refuse the same input. */
+export function checkedLikeRest<T extends object>(body: new () => T, plain: Record<string, unknown>, what: string): T {
+  const checked = validatePlain(body, JSON.parse(JSON.stringify(plain)));
   if (!checked.value) {
     const issues = checked.issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-    throw new AppError('invalid_argument', `approval request is invalid: ${issues}`, checked.issues[0]?.field);
+    throw new AppError('invalid_argument', `${what} is invalid: ${issues}`, checked.issues[0]?.field);
   }
   return checked.value;
 }

@@ -7,7 +7,8 @@ import { API_KEY_STORE, AppError, authenticateCall, Public, SERVICE_LOGGER, toRp
 import type { Logger } from 'pino';
 import { ApprovalService } from '../approvals/approval.service';
 import { waitForDecision } from '../approvals/approval-wait';
-import { CreateApprovalMessage, toApprovalMessage, toRequestBody } from './approval-messages';
+import { ApproveBody, DenyBody } from '../approvals/approvals.controller';
+import { checkedLikeRest, CreateApprovalMessage, toApprovalMessage, toRequestBody } from './approval-messages';
 
 const DEFAULT_GRANT_SECONDS = 3600;
 
@@ -41,15 +42,16 @@ export class ApprovalsGrpcController {
   @Public()
   @GrpcMethod('ApprovalService', 'Approve')
   approve(request: { approval_id?: string; approver?: string; comment?: string; grant_valid_seconds?: number }, metadata: Metadata) {
-    return this.run('Approve', metadata, (principal) =>
-      this.approvals.approve(
+    return this.run('Approve', metadata, (principal) => {
+      const vote = checkedLikeRest(ApproveBody, { approver: request.approver || undefined, comment: request.comment || undefined, grantValidSeconds: request.grant_valid_seconds || undefined }, 'approval');
+      return this.approvals.approve(
         principal.tenantId,
         requiredId(request.approval_id),
-        { ...principal, name: request.approver || undefined },
-        request.comment || undefined,
-        request.grant_valid_seconds || DEFAULT_GRANT_SECONDS,
-      ),
-    );
+        { ...principal, name: vote.approver },
+        vote.comment,
+        vote.grantValidSeconds ?? DEFAULT_GRANT_SECONDS,
+      );
+    });
   }
 
   @Public()
@@ -57,7 +59,8 @@ export class ApprovalsGrpcController {
   deny(request: { approval_id?: string; reason?: string; approver?: string }, metadata: Metadata) {
     return this.run('Deny', metadata, (principal) => {
       if (!request.reason) throw new AppError('invalid_argument', 'reason is required when denying an approval', 'reason');
-      return this.approvals.deny(principal.tenantId, requiredId(request.approval_id), { ...principal, name: request.approver || undefined }, request.reason);
+      const vote = checkedLikeRest(DenyBody, { reason: request.reason, approver: request.approver || undefined }, 'denial');
+      return this.approvals.deny(principal.tenantId, requiredId(request.approval_id), { ...principal, name: vote.approver }, vote.reason);
     });
   }
 

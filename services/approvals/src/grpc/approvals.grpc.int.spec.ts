@@ -117,6 +117,10 @@ describe('approvals gRPC API', () => {
     const created = await client.call<ApprovalMessage>('CreateApproval', createRequest(), keys['ai-engineering'].key);
     const noReason = await grpcRejection(client.call('Deny', { approval_id: created.approval_id }, keys.security.key));
     expect(noReason.code).toBe(GrpcStatus.INVALID_ARGUMENT);
+    const longReason = await grpcRejection(client.call('Deny', { approval_id: created.approval_id, reason: 'x'.repeat(5000) }, keys.security.key));
+    expect([longReason.code, longReason.details]).toEqual([GrpcStatus.INVALID_ARGUMENT, expect.stringContaining('reason must be shorter than or equal to 2000 characters')]);
+    const longApprover = await grpcRejection(client.call('Approve', { approval_id: created.approval_id, approver: 'x'.repeat(5000) }, keys.security.key));
+    expect([longApprover.code, longApprover.details]).toEqual([GrpcStatus.INVALID_ARGUMENT, expect.stringContaining('approver must be shorter than or equal to 200 characters')]);
     const denied = await client.call<ApprovalMessage>('Deny', { approval_id: created.approval_id, reason: 'amount is wrong' }, keys.security.key);
     expect(denied.state).toBe('denied');
   });

@@ -1,4 +1,5 @@
 import { AppError } from '@estate/service-kit';
+import { isISO8601 } from 'class-validator';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Reports cover the last 30 days unless the caller names a period. */
@@ -15,7 +16,8 @@ export const ALL_TIME_FROM = new Date(0);
 function parseInstant(value: string | undefined, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const parsed = new Date(value);
-  if (Number.isNaN(parsed.getTime())) {
+  // The strict check refuses days a month does not have, which Date rolls over (2026-02-30 becomes 2026-03-02).
+  if (Number.isNaN(parsed.getTime()) || !isISO8601(value, { strict: true })) {
     throw new AppError('invalid_argument', `${field} must be an ISO 8601 date or date-time, such as 2026-11-01 or 2026-11-01T00:00:00Z; got "${value}"`, field);
   }
   return parsed;

@@ -21,6 +21,8 @@ describe('reportPeriod', () => {
     [undefined, 'soon', 'to'],
     ['2026-11-02', '2026-11-01', 'from'],
     ['2024-01-01', '2026-11-01', 'from'],
+    ['2026-02-30', '2026-03-31', 'from'],
+    [undefined, '2026-11-31T00:00:00Z', 'to'],
   ])('rejects from=%s to=%s on %s', (from, to, field) => {
     try {
       reportPeriod(from, to, now);
