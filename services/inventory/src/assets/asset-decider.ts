@@ -63,6 +63,7 @@ function stringMap(value: Record<string, unknown>, field: string): Record<string
     throw new AppError('invalid_argument', `${field} has ${entries.length} entries; at most ${MAX_MAP_ENTRIES} are allowed. Keep bulk data in attributes or outside the inventory`, field);
   }
   for (const [key, entry] of entries) {
+    if (key.length === 0) throw new AppError('invalid_argument', `${field} has an empty key; name each entry`, field);
     if (key.length > MAX_MAP_KEY_LENGTH) throw new AppError('invalid_argument', `${field} key "${key.slice(0, 40)}…" is ${key.length} characters; keys are at most ${MAX_MAP_KEY_LENGTH}`, field);
     if (typeof entry !== 'string') throw new AppError('invalid_argument', `${field}.${key} must be a string`, `${field}.${key}`);
     if (entry.length > MAX_MAP_VALUE_LENGTH) {

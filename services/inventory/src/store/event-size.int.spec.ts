@@ -36,6 +36,9 @@ describe('events too large for Kafka', () => {
     expect(many.status).toBe(400);
     expect(many.body.field).toBe('labels');
     expect(many.body.message).toContain('at most 200');
+
+    const emptyKey = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name: 'empty-label-key', labels: { '': 'v' } } });
+    expect([emptyKey.status, emptyKey.body.field]).toEqual([400, 'labels']);
   });
 
   it('sets aside a row Kafka cannot take', async () => {
