@@ -2,12 +2,12 @@ import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A bare node:http server that replies to every request with one fixed
- * decision body, after reading the request. The policy benchmark loads it
- * with the same paced client, rate and concurrency as the decision API, in
- * the same process as the service, so its latency is what this machine
- * gives an HTTP round trip before any decision work: the floor under the
- * decision-over-HTTP figure.
+ * Starts a bare node:http server that replies to every request with one
+ * fixed decision body, after reading the request. The policy benchmark loads
+ * it with the same paced client, rate and concurrency as the decision API,
+ * in the same process as the service. Its latency is then the cost of an
+ * HTTP round trip on this machine before any decision work, the floor under
+ * the decision-over-HTTP figure.
  */
 export async function startHttpFloor(responseBody: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((request, response) => {

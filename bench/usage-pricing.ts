@@ -38,8 +38,8 @@ const MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-sonnet-4-5-20250929', 'gemini/g
 
 /**
  * Builds the events numbered from `first` up to `end`. Each round builds its
- * own before its clock starts, so the heap holds one round, not the whole run,
- * as a runner holds one batch per partition.
+ * own before its clock starts, so the heap contains one round, not the whole
+ * run, as a runner keeps one batch per partition.
  */
 function usageEvents(first: number, end: number): EventEnvelope[] {
   return Array.from({ length: end - first }, (_, offset) => usageEvent(first + offset));

@@ -13,7 +13,7 @@ export interface DeadLetterRecord {
   reason: string;
   retryable: boolean;
   originalKey: string | null;
-  /** Null when the value was empty, or too large to copy (see originalValueBytes); the source topic still holds it. */
+  /** Null when the value was empty, or too large to copy (see originalValueBytes); the source topic still contains it. */
   originalValueBase64: string | null;
   /** Size of the original value, so a reader can tell an omitted copy from an empty value. */
   originalValueBytes?: number;

@@ -10,5 +10,5 @@ export const nonEmpty = (value: unknown, maxLength = Infinity): boolean => typeo
 /** Returns true for an absent value or a string (`@IsOptional() @IsString()`). */
 export const absentOrString = (value: unknown): boolean => value === undefined || value === null || typeof value === 'string';
 
-/** Options for every date check: the strict form refuses days a month does not have, which Date would roll over. */
+/** Options for every date check: the strict form rejects days a month does not have, which Date would roll over. */
 export const STRICT_DATE = { strict: true } as const;

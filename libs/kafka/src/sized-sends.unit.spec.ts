@@ -18,23 +18,23 @@ describe('sends bounded by size', () => {
     for (const send of sends) expect(send.reduce((sum, r) => sum + (r.value as Buffer).length, 0)).toBeLessThanOrEqual(MAX_SEND_BYTES);
   });
 
-  it('refuses an oversized record before sending', () => {
+  it('rejects an oversized record early', () => {
     expect(() => sizedSends([record(1, 10), record(2, MAX_SEND_BYTES)])).toThrow(RecordTooLargeError);
   });
 });
 
 describe('dead-letter copies', () => {
   const inbound = (bytes: number) => ({ topic: 'estate.test', partition: 2, offset: '41', key: Buffer.from('k'), value: Buffer.alloc(bytes, 98), headers: {}, timestamp: 0 });
-  const why = { code: 'apply_failed', reason: 'test', retryable: false };
+  const reason = { code: 'apply_failed', reason: 'test', retryable: false };
 
   it('copies a value within the limit', () => {
-    const letter = toDeadLetter(inbound(10), 'test', why, new Date(0));
+    const letter = toDeadLetter(inbound(10), 'test', reason, new Date(0));
     expect(Buffer.from(letter.originalValueBase64!, 'base64').length).toBe(10);
     expect(letter.originalValueBytes).toBe(10);
   });
 
   it('leaves out a value over the limit', () => {
-    const letter = toDeadLetter(inbound(MAX_DEAD_LETTER_COPY_BYTES + 1), 'test', why, new Date(0));
+    const letter = toDeadLetter(inbound(MAX_DEAD_LETTER_COPY_BYTES + 1), 'test', reason, new Date(0));
     expect(letter.originalValueBase64).toBeNull();
     expect(letter.originalValueBytes).toBe(MAX_DEAD_LETTER_COPY_BYTES + 1);
     expect(letter.sourceOffset).toBe('41');

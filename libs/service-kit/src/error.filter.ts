@@ -21,7 +21,7 @@ function withHint(status: number, message: string, bodyLimit?: number): string {
   if (status === 415) return `${message}; send the body as JSON with content-type: application/json`;
   if (status === 413 && bodyLimit !== undefined) return `${message}; the limit is ${bodyLimit} bytes, so send less data in one request`;
   // Fastify gives this one message for a syntax error and for a key that could rewrite object prototypes.
-  if (status === 400 && message.startsWith('Body is not valid JSON')) return `${message}. Check the JSON syntax; keys named __proto__, and constructor keys holding a prototype key, are refused too`;
+  if (status === 400 && message.startsWith('Body is not valid JSON')) return `${message}. Check the JSON syntax; keys named __proto__, and constructor keys containing a prototype key, are rejected too`;
   return message;
 }
 

@@ -14,7 +14,7 @@ async function detailsOf(body: unknown): Promise<Array<{ field: string; message:
   } catch (error) {
     return ((error as BadRequestException).getResponse() as { details: Array<{ field: string; message: string }> }).details;
   }
-  throw new Error('the body passed validation');
+  throw new Error('expected a BadRequestException, but the body passed validation');
 }
 
 describe('validation messages', () => {

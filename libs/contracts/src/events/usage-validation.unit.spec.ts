@@ -22,7 +22,7 @@ function problemOf(bytes: Buffer): ContractError {
   } catch (error) {
     return error as ContractError;
   }
-  throw new Error('the record decoded');
+  throw new Error('expected a ContractError, but the record decoded');
 }
 
 describe('usage record checks', () => {
@@ -30,12 +30,12 @@ describe('usage record checks', () => {
     expect(decodeEvent(usageRecord({})).type).toBe(UsageRecordedV1.type);
   });
 
-  it('refuses counts past exact integers', () => {
+  it('rejects counts past exact integers', () => {
     const problem = problemOf(usageRecord({ usage: { input: 1e300 } }));
     expect([problem.code, problem.message]).toEqual(['invalid_payload', expect.stringContaining('payload.usage.input')]);
   });
 
-  it('refuses a day the month lacks', () => {
+  it('rejects a nonexistent day', () => {
     const problem = problemOf(usageRecord({ occurredAt: '2026-02-30T00:00:00Z' }));
     expect([problem.code, problem.message]).toEqual(['invalid_payload', expect.stringContaining('payload.occurredAt')]);
   });

@@ -58,7 +58,7 @@ export function toRequestBody(message: CreateApprovalMessage): RequestApprovalBo
   return checkedLikeRest(RequestApprovalBody, plain, 'approval request');
 }
 
-/** Validates a message against the REST body's class, so both edges refuse the same input. */
+/** Validates a message against the REST body's class, so both edges reject the same input. */
 export function checkedLikeRest<T extends object>(body: new () => T, plain: Record<string, unknown>, what: string): T {
   const checked = validatePlain(body, JSON.parse(JSON.stringify(plain)));
   if (!checked.value) {

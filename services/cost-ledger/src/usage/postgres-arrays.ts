@@ -26,7 +26,7 @@ export function textArrayLiteral(values: ReadonlyArray<string | null>): string {
 /**
  * Writes each row's price breakdown as a JSON array inside an array-literal
  * element, with its quotes already escaped for the literal. The fields are
- * a price class name, a count and two decimal strings, none of which holds
+ * a price class name, a count and two decimal strings, none of which contains
  * a quote or a backslash, so this skips JSON.stringify and a second pass of
  * escaping, which together were about a fifth of Node's work per usage row.
  */

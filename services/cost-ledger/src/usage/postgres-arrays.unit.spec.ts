@@ -12,7 +12,7 @@ describe('price breakdown literal', () => {
     expect(costLinesArrayLiteral(rows)).toBe(textArrayLiteral(rows.map((r) => (r === null ? null : JSON.stringify(r)))));
   });
 
-  it('refuses text that needs escaping', () => {
+  it('rejects text needing escapes', () => {
     expect(() => costLinesArrayLiteral([[{ ...lines[0], unitPrice: '1"2' }]])).toThrow('need no escaping in JSON');
   });
 });

@@ -20,7 +20,7 @@ describe('events too large for Kafka', () => {
 
   afterAll(() => ctx.stop());
 
-  it('answers 413 and stores nothing', async () => {
+  it('returns 413, stores nothing', async () => {
     const huge = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name: 'huge-attributes', attributes: { blob: 'x'.repeat(MAX_EVENT_BYTES) } } });
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('payload_too_large');

@@ -16,7 +16,7 @@ export const ALL_TIME_FROM = new Date(0);
 function parseInstant(value: string | undefined, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const parsed = new Date(value);
-  // The strict check refuses days a month does not have, which Date rolls over (2026-02-30 becomes 2026-03-02).
+  // The strict check rejects days a month does not have, which Date rolls over (2026-02-30 becomes 2026-03-02).
   if (Number.isNaN(parsed.getTime()) || !isISO8601(value, { strict: true })) {
     throw new AppError('invalid_argument', `${field} must be an ISO 8601 date or date-time, such as 2026-11-01 or 2026-11-01T00:00:00Z; got "${value}"`, field);
   }

@@ -37,9 +37,9 @@ interface PbRequest {
 }
 
 /**
- * Words protobufjs's decode errors with where the body went wrong. Its two
- * usual ones are "index out of range" (with the offset and lengths when the
- * reader knows them) for a body that ends inside a field, and "invalid wire
+ * Rewrites protobufjs's decode errors to say where the body went wrong. Its
+ * two usual ones are "index out of range" (with the offset and lengths when
+ * the reader reports them) for a body that ends inside a field, and "invalid wire
  * type <n> at offset <m>".
  */
 export function protobufProblem(error: Error, bodyBytes: number): MalformedPayloadError {

@@ -7,7 +7,7 @@ function problemOf(body: Uint8Array): MalformedPayloadError {
   } catch (error) {
     return error as MalformedPayloadError;
   }
-  throw new Error('the body decoded');
+  throw new Error('expected a MalformedPayloadError, but the body decoded');
 }
 
 describe('protobuf decode errors', () => {
