@@ -80,7 +80,7 @@ export class KafkajsBus implements MessageBus {
       const missing = topics.filter((t) => !existing.has(t.name));
       if (missing.length === 0) return [];
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
@@ -88,9 +88,31 @@ export class KafkajsBus implements MessageBus {
           configEntries: [{ name: 'retention.ms', value: String(t.retentionMs) }],
         })),
       });
-      this.logger.info({ topics: missing.map((t) => t.name) }, 'created kafka topics');
-      return missing.map((t) => t.name);
+      const names = missing.map((t) => t.name);
+      await this.waitForLeaders(admin, names);
+      this.logger.info({ topics: names }, 'created kafka topics');
+      return names;
     });
+  }
+
+  /**
+   * Waits until the broker's metadata lists every partition of `names` with a
+   * leader. A KRaft broker applies a new topic shortly after the controller
+   * commits it, so it may report the topic as unknown for a moment. kafkajs's
+   * own wait fails on that error, so this one retries it.
+   */
+  private async waitForLeaders(admin: Admin, names: string[]): Promise<void> {
+    const policy: RetryPolicy = { retries: 20, initialDelayMs: 50, maxDelayMs: 1000 };
+    await withRetry(
+      async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        const leaderless = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+        if (leaderless.length > 0) throw new TopicsNotReadyError(leaderless.map((t) => t.name));
+      },
+      (error) => error instanceof TopicsNotReadyError || isRetryableKafkaError(error),
+      policy,
+      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topics: names }, 'new topics have no leader yet; retrying'),
+    );
   }
 
   async deleteTopics(names: string[]): Promise<void> {
@@ -252,4 +274,10 @@ function decodeHeaders(headers: Record<string, Buffer | string | (Buffer | strin
     out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
   }
   return out;
+}
+
+class TopicsNotReadyError extends Error {
+  constructor(readonly topics: string[]) {
+    super(`topics without a leader yet: ${topics.join(', ')}`);
+  }
 }
