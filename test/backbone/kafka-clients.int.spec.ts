@@ -77,6 +77,17 @@ describe.each(KAFKA_CLIENTS)('KafkaBus on %s', (client) => {
     expect(await bus.ensureTopics([{ name, partitions: 2, retentionMs: 60_000 }])).toEqual([]);
   });
 
+  it('tolerates concurrent creation of one topic', async () => {
+    const name = `${COUNTER_TOPIC_PREFIX}.${uniqueSuffix()}`;
+    topics.push(name);
+
+    const results = await Promise.all([1, 2].map(() => bus.ensureTopics([{ name, partitions: 2, retentionMs: 60_000 }])));
+
+    expect(results.flat().every((created) => created === name)).toBe(true);
+    expect((await bus.topicOffsets(name)).map((o) => o.partition)).toEqual([0, 1]);
+    expect(await bus.ensureTopics([{ name, partitions: 2, retentionMs: 60_000 }])).toEqual([]);
+  });
+
   it('reports offsets per partition as strings', async () => {
     const name = await topic(3);
     await send(name, 5);

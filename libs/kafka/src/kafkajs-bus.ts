@@ -1,9 +1,9 @@
 import { Admin, CompressionTypes, Consumer, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { BusConsumer, MessageBus } from './bus';
-import { isRetryableKafkaError } from './errors';
+import { isRetryableKafkaError, isTopicWaitRetryable, TopicsNotReadyError } from './errors';
 import { useNativeCrc32c } from './native-crc32c';
-import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+import { DEFAULT_RETRY, RetryPolicy, TOPIC_LEADER_WAIT, withRetry } from './retry';
 import type {
   Assignment,
   ConsumerOptions,
@@ -102,15 +102,14 @@ export class KafkajsBus implements MessageBus {
    * own wait fails on that error, so this one retries it.
    */
   private async waitForLeaders(admin: Admin, names: string[]): Promise<void> {
-    const policy: RetryPolicy = { retries: 20, initialDelayMs: 50, maxDelayMs: 1000 };
     await withRetry(
       async () => {
         const { topics } = await admin.fetchTopicMetadata({ topics: names });
         const leaderless = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
         if (leaderless.length > 0) throw new TopicsNotReadyError(leaderless.map((t) => t.name));
       },
-      (error) => error instanceof TopicsNotReadyError || isRetryableKafkaError(error),
-      policy,
+      isTopicWaitRetryable,
+      TOPIC_LEADER_WAIT,
       (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topics: names }, 'new topics have no leader yet; retrying'),
     );
   }
@@ -274,10 +273,4 @@ function decodeHeaders(headers: Record<string, Buffer | string | (Buffer | strin
     out[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
   }
   return out;
-}
-
-class TopicsNotReadyError extends Error {
-  constructor(readonly topics: string[]) {
-    super(`topics without a leader yet: ${topics.join(', ')}`);
-  }
 }

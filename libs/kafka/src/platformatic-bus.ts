@@ -2,8 +2,8 @@ import { Admin, compatibilityPartitioner, ProduceAcks, Producer } from '@platfor
 import type { Logger } from 'pino';
 import type { BusConsumer, MessageBus } from './bus';
 import { PlatformaticConsumer } from './platformatic-consumer';
-import { isRetryableKafkaError } from './errors';
-import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+import { isRetryableKafkaError, isTopicWaitRetryable, TopicsNotReadyError } from './errors';
+import { DEFAULT_RETRY, RetryPolicy, TOPIC_LEADER_WAIT, withRetry } from './retry';
 import type { ConsumerOptions, KafkaBusSettings, OutboundRecord, PartitionOffsets, TopicCreation } from './types';
 
 const EARLIEST = -2n;
@@ -81,17 +81,53 @@ export class PlatformaticKafkaBus implements MessageBus {
     return this.withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t.name));
+      const created: TopicCreation[] = [];
       for (const topic of missing) {
-        await admin.createTopics({
-          topics: [topic.name],
-          partitions: topic.partitions,
-          replicas: -1,
-          configs: [{ name: 'retention.ms', value: String(topic.retentionMs) }],
-        });
+        if (await this.createTopic(admin, topic)) created.push(topic);
       }
-      if (missing.length > 0) this.logger.info({ topics: missing.map((t) => t.name) }, 'created kafka topics');
-      return missing.map((t) => t.name);
+      if (created.length === 0) return [];
+      const names = created.map((t) => t.name);
+      await this.waitForLeaders(admin, names);
+      this.logger.info({ topics: names }, 'created kafka topics');
+      return names;
     });
+  }
+
+  /** Creates one topic and returns false when another client created it first. */
+  private async createTopic(admin: Admin, topic: TopicCreation): Promise<boolean> {
+    try {
+      await admin.createTopics({
+        topics: [topic.name],
+        partitions: topic.partitions,
+        replicas: -1,
+        configs: [{ name: 'retention.ms', value: String(topic.retentionMs) }],
+      });
+      return true;
+    } catch (error) {
+      if (!isTopicAlreadyExists(error)) throw error;
+      this.logger.info({ topic: topic.name }, 'kafka topic was created by another client meanwhile');
+      return false;
+    }
+  }
+
+  /**
+   * Waits until fresh metadata lists every partition of `names` with a leader,
+   * so that a later listing or send finds the new topics.
+   */
+  private async waitForLeaders(admin: Admin, names: string[]): Promise<void> {
+    await withRetry(
+      async () => {
+        const { topics } = await admin.metadata({ topics: names, forceUpdate: true });
+        const leaderless = names.filter((name) => {
+          const partitions = topics.get(name)?.partitions ?? [];
+          return partitions.length === 0 || partitions.some((p) => p.leader < 0);
+        });
+        if (leaderless.length > 0) throw new TopicsNotReadyError(leaderless);
+      },
+      isTopicWaitRetryable,
+      TOPIC_LEADER_WAIT,
+      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topics: names }, 'new topics have no leader yet; retrying'),
+    );
   }
 
   async deleteTopics(names: string[]): Promise<void> {
@@ -137,6 +173,13 @@ export class PlatformaticKafkaBus implements MessageBus {
       await admin.close();
     }
   }
+}
+
+/** True when every error the client reports, alone or aggregated, is TOPIC_ALREADY_EXISTS. */
+function isTopicAlreadyExists(error: unknown): boolean {
+  const flagged = error as { apiId?: string; errors?: unknown[] };
+  if (flagged?.apiId === 'TOPIC_ALREADY_EXISTS') return true;
+  return Array.isArray(flagged?.errors) && flagged.errors.length > 0 && flagged.errors.every(isTopicAlreadyExists);
 }
 
 /**
