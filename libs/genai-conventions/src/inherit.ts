@@ -10,18 +10,28 @@ const INHERITED: Array<keyof SpanContext> = ['agent', 'workflow'];
  * what it names itself.
  */
 export function inheritContext(spans: CanonicalSpan[]): void {
-  const byId = new Map(spans.map((s) => [`${s.traceId}:${s.spanId}`, s]));
+  const byTrace = new Map<string, Map<string, CanonicalSpan>>();
   for (const span of spans) {
+    let family = byTrace.get(span.traceId);
+    if (!family) {
+      family = new Map();
+      byTrace.set(span.traceId, family);
+    }
+    family.set(span.spanId, span);
+  }
+  for (const span of spans) {
+    if (!span.parentSpanId) continue;
+    const family = byTrace.get(span.traceId)!;
     for (const key of INHERITED) {
       if (span.context[key]) continue;
-      let ancestor = span.parentSpanId ? byId.get(`${span.traceId}:${span.parentSpanId}`) : undefined;
+      let ancestor = family.get(span.parentSpanId);
       for (let depth = 0; ancestor && depth < 64; depth += 1) {
         const value = ancestor.context[key];
         if (value) {
           span.context[key] = value;
           break;
         }
-        ancestor = ancestor.parentSpanId ? byId.get(`${ancestor.traceId}:${ancestor.parentSpanId}`) : undefined;
+        ancestor = ancestor.parentSpanId ? family.get(ancestor.parentSpanId) : undefined;
       }
     }
   }

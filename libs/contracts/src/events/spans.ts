@@ -152,8 +152,9 @@ function checkSpan(span: unknown, at: string, issue: (field: string, message: st
     issue(at, 'nested property must be either object or array');
     return;
   }
-  const optionalString = (key: string, value: unknown, field = `${at}.${key}`) => {
-    if (value !== undefined && value !== null && typeof value !== 'string') issue(field, `${key} must be a string`);
+  // The field path is built only for a value that fails: this runs for every key of every span.
+  const optionalString = (key: string, value: unknown, parent = at) => {
+    if (value !== undefined && value !== null && typeof value !== 'string') issue(`${parent}.${key}`, `${key} must be a string`);
   };
   if (typeof span.traceId !== 'string' || !TRACE_ID.test(span.traceId)) issue(`${at}.traceId`, 'traceId must match /^[0-9a-f]{32}$/');
   if (typeof span.spanId !== 'string' || !SPAN_ID.test(span.spanId)) issue(`${at}.spanId`, 'spanId must match /^[0-9a-f]{16}$/');
@@ -171,7 +172,7 @@ function checkSpan(span: unknown, at: string, issue: (field: string, message: st
   optionalString('scope', span.scope);
 
   if (!isObject(span.context)) issue(`${at}.context`, 'nested property context must be either object or array');
-  else for (const key of SPAN_CONTEXT_KEYS) optionalString(key, span.context[key], `${at}.context.${key}`);
+  else for (const key of SPAN_CONTEXT_KEYS) optionalString(key, span.context[key], `${at}.context`);
 
   if (span.usage !== undefined && span.usage !== null) {
     if (!isObject(span.usage)) issue(`${at}.usage`, 'nested property usage must be either object or array');

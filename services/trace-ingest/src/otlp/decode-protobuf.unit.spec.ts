@@ -1,5 +1,6 @@
 import { decodeProtobufRequest } from './decode-protobuf';
-import { MalformedPayloadError } from './decoded';
+import { compareDecimal, MalformedPayloadError } from './decoded';
+import { ExportTraceServiceRequest } from './otlp-schema';
 
 function problemOf(body: Uint8Array): MalformedPayloadError {
   try {
@@ -23,5 +24,42 @@ describe('protobuf decode errors', () => {
     const problem = problemOf(Uint8Array.from([0x7f]));
     expect(problem.path).toBe('body[1]');
     expect(problem.message).toContain('wire type 7');
+  });
+});
+
+describe('protobuf span times', () => {
+  const body = (start: string, end: string) =>
+    ExportTraceServiceRequest.encode(
+      ExportTraceServiceRequest.fromObject({
+        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'chat', startTimeUnixNano: start, endTimeUnixNano: end }] }] }],
+      }),
+    ).finish();
+
+  it('keeps fixed64 times exact', () => {
+    const batch = decodeProtobufRequest(body('1760000000123456789', '18446744073709551615'));
+
+    expect(batch.rejected).toEqual([]);
+    expect(batch.spans[0].startTimeUnixNano).toBe('1760000000123456789');
+    expect(batch.spans[0].endTimeUnixNano).toBe('18446744073709551615');
+  });
+
+  it('rejects an end before start', () => {
+    const batch = decodeProtobufRequest(body('1760000000000000001', '1760000000000000000'));
+
+    expect(batch.spans).toEqual([]);
+    expect(batch.rejected[0].reason).toContain('precedes startTimeUnixNano');
+  });
+});
+
+describe('decimal comparison', () => {
+  it.each([
+    ['9', '10', -1],
+    ['10', '9', 1],
+    ['0010', '9', 1],
+    ['000', '0', 0],
+    ['1760000000000000000', '1760000000000000001', -1],
+    ['18446744073709551615', '18446744073709551614', 1],
+  ])('compares %s with %s', (a, b, expected) => {
+    expect(compareDecimal(a, b)).toBe(expected);
   });
 });

@@ -34,10 +34,25 @@ export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' |
   if (!HEX_SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
   if (!/^\d{1,20}$/.test(span.startTimeUnixNano)) return `startTimeUnixNano "${span.startTimeUnixNano}" must be an unsigned integer of nanoseconds`;
   if (!/^\d{1,20}$/.test(span.endTimeUnixNano)) return `endTimeUnixNano "${span.endTimeUnixNano}" must be an unsigned integer of nanoseconds`;
-  if (BigInt(span.endTimeUnixNano) < BigInt(span.startTimeUnixNano)) {
+  if (compareDecimal(span.endTimeUnixNano, span.startTimeUnixNano) < 0) {
     return `endTimeUnixNano ${span.endTimeUnixNano} precedes startTimeUnixNano ${span.startTimeUnixNano}; a span must end at or after its start`;
   }
   return undefined;
+}
+
+/** Compares two unsigned decimal integers given as digit strings, leading zeros allowed, without parsing them. */
+export function compareDecimal(a: string, b: string): number {
+  const x = withoutLeadingZeros(a);
+  const y = withoutLeadingZeros(b);
+  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
+  if (x === y) return 0;
+  return x < y ? -1 : 1;
+}
+
+function withoutLeadingZeros(digits: string): string {
+  let start = 0;
+  while (start < digits.length - 1 && digits.charCodeAt(start) === 48) start += 1;
+  return start === 0 ? digits : digits.slice(start);
 }
 
 /** An empty or all-zero parent id means the span is a root. */
