@@ -7,6 +7,16 @@ export type AttributeValue = string | number | boolean | null | AttributeValue[]
 
 export type Attributes = Record<string, AttributeValue>;
 
+/**
+ * Sets one attribute as an own property. A plain assignment to `__proto__`
+ * would replace the object's prototype (or drop a scalar value) instead of
+ * storing the attribute.
+ */
+export function setAttribute(attributes: Attributes | { [key: string]: AttributeValue }, key: string, value: AttributeValue): void {
+  if (key === '__proto__') Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+  else attributes[key] = value;
+}
+
 export interface SpanEventInput {
   name: string;
   timeUnixNano: string;

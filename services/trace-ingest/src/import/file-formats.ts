@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, SpanInput } from '@estate/genai-conventions';
+import { Attributes, AttributeValue, setAttribute, SpanInput } from '@estate/genai-conventions';
 import { DecodedBatch, MalformedPayloadError, parentOrUndefined, spanIdentityProblem } from '../otlp/decoded';
 import { decodeJsonRequest } from '../otlp/decode-json';
 
@@ -160,7 +160,7 @@ function parseMaybeJson(value: unknown): unknown {
 function plainAttributes(value: unknown): Attributes {
   const attributes: Attributes = {};
   if (!value || typeof value !== 'object' || Array.isArray(value)) return attributes;
-  for (const [key, v] of Object.entries(value as Json)) attributes[key] = v === undefined ? null : (v as AttributeValue);
+  for (const [key, v] of Object.entries(value as Json)) setAttribute(attributes, key, v === undefined ? null : (v as AttributeValue));
   return attributes;
 }
 

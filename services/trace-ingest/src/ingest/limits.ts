@@ -27,7 +27,10 @@ export function truncateLongValues(span: SpanInput, maxLength: number): void {
 }
 
 function truncateAttributes(attributes: Attributes, maxLength: number, truncated: Record<string, number>, prefix: string): void {
-  for (const [key, value] of Object.entries(attributes)) {
+  for (const key in attributes) {
+    const value = attributes[key];
+    // Most values are short strings or scalars: they skip the allocation below.
+    if (typeof value === 'string' ? value.length <= maxLength : !Array.isArray(value)) continue;
     const result = truncateValue(value, maxLength);
     if (result.originalLength !== undefined) {
       attributes[key] = result.value;

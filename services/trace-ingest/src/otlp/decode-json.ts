@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, SpanInput } from '@estate/genai-conventions';
+import { Attributes, AttributeValue, setAttribute, SpanInput } from '@estate/genai-conventions';
 import { attributeTooDeep, DecodedBatch, MalformedPayloadError, MAX_ATTRIBUTE_DEPTH, parentOrUndefined, spanIdentityProblem } from './decoded';
 
 type Json = Record<string, unknown>;
@@ -82,7 +82,7 @@ export function attributes(value: unknown, path: string, depth = 0): Attributes 
     const kv = object(kvValue, `${path}[${i}]`);
     const key = field(kv, 'key');
     if (typeof key !== 'string') throw new MalformedPayloadError('key must be a string', `${path}[${i}].key`);
-    result[key] = anyValue(field(kv, 'value'), `${path}[${i}].value`, depth);
+    setAttribute(result, key, anyValue(field(kv, 'value'), `${path}[${i}].value`, depth));
   });
   return result;
 }

@@ -1,4 +1,4 @@
-import type { Attributes, AttributeValue, SpanInput } from '@estate/genai-conventions';
+import { Attributes, AttributeValue, setAttribute, SpanInput } from '@estate/genai-conventions';
 import type Long from 'long';
 import { DecodedBatch, MalformedPayloadError, parentOrUndefined, spanIdentityProblem } from './decoded';
 import { ExportTraceServiceRequest } from './otlp-schema';
@@ -114,7 +114,7 @@ function nanos(value: Long | number | undefined): string {
 
 export function toAttributes(list: PbKeyValue[] | undefined): Attributes {
   const attributes: Attributes = {};
-  for (const kv of list ?? []) attributes[kv.key] = toValue(kv.value);
+  for (const kv of list ?? []) setAttribute(attributes, kv.key, toValue(kv.value));
   return attributes;
 }
 

@@ -63,3 +63,26 @@ describe('decimal comparison', () => {
     expect(compareDecimal(a, b)).toBe(expected);
   });
 });
+
+describe('protobuf attribute keys', () => {
+  it('keeps a __proto__ key as data', () => {
+    const body = ExportTraceServiceRequest.encode(
+      ExportTraceServiceRequest.fromObject({
+        resourceSpans: [{
+          scopeSpans: [{
+            spans: [{
+              traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'chat', startTimeUnixNano: '1', endTimeUnixNano: '2',
+              attributes: [{ key: '__proto__', value: { kvlistValue: { values: [{ key: 'polluted', value: { stringValue: 'yes' } }] } } }],
+            }],
+          }],
+        }],
+      }),
+    ).finish();
+
+    const attributes = decodeProtobufRequest(body).spans[0].attributes;
+
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+    expect(Object.keys(attributes)).toEqual(['__proto__']);
+    expect(JSON.parse(JSON.stringify(attributes))).toEqual(JSON.parse('{"__proto__":{"polluted":"yes"}}'));
+  });
+});
