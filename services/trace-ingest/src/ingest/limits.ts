@@ -7,7 +7,7 @@ export const TRUNCATION_MARKER = '…[truncated]';
 export function spanLimitProblem(span: SpanInput, limits: IngestLimits): string | undefined {
   const count = Object.keys(span.attributes).length;
   if (count > limits.maxAttributesPerSpan) {
-    return `span ${span.spanId} has ${count} attributes; the limit is ${limits.maxAttributesPerSpan} per span`;
+    return `the span has ${count} attributes; the limit is ${limits.maxAttributesPerSpan} per span`;
   }
   return undefined;
 }

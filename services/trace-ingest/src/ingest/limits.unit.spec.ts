@@ -26,7 +26,7 @@ describe('attribute limits', () => {
 
   it('names the attribute count and the limit', () => {
     const attributes = Object.fromEntries(Array.from({ length: 5 }, (_, i) => [`k${i}`, i]));
-    expect(spanLimitProblem(span(attributes), { ...DEFAULT_LIMITS, maxAttributesPerSpan: 4 })).toBe(`span ${'b'.repeat(16)} has 5 attributes; the limit is 4 per span`);
+    expect(spanLimitProblem(span(attributes), { ...DEFAULT_LIMITS, maxAttributesPerSpan: 4 })).toBe('the span has 5 attributes; the limit is 4 per span');
     expect(spanLimitProblem(span(attributes), DEFAULT_LIMITS)).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { AssetObservedV1, CanonicalSpan, createEnvelope, encodeEvent, SpansRecorded, SpansRecordedV1 } from '@estate/contracts';
+import { AssetObservedV1, CanonicalSpan, ContractError, createEnvelope, encodeEvent, SpansRecorded, SpansRecordedV1 } from '@estate/contracts';
 import { inheritContext, invalidUsageAttributes, normaliseSpan, SpanInput } from '@estate/genai-conventions';
 import type { MessageBus, OutboundRecord } from '@estate/kafka';
 import { AppError } from '@estate/service-kit';
@@ -111,14 +111,27 @@ export class SpanIngestor {
     return records;
   }
 
-  /** Encodes one trace's spans, halving the group until each event fits in a Kafka record; a single span too large is rejected. */
+  /**
+   * Encodes one trace's spans, halving the group until each event fits in a
+   * Kafka record and passes its contract. A single span that is too large or
+   * breaks the contract is rejected with the reason, and the others are kept.
+   */
   private encodeTrace(tenantId: string, source: SpanSource, traceId: string, spans: CanonicalSpan[], rejected: RejectedSpan[]): OutboundRecord[] {
     const payload: SpansRecorded = { traceId, source, spans };
     const envelope = createEnvelope({ type: SpansRecordedV1.type, schemaVersion: 1, tenantId, producer: PRODUCER, key: traceId, payload, correlationId: traceId });
-    const record = { ...encodeEvent(envelope), topic: this.settings.topics.spans };
-    if (record.value.length <= MAX_EVENT_BYTES) return [record];
+    let record: OutboundRecord | undefined;
+    let problem: string;
+    try {
+      record = { ...encodeEvent(envelope), topic: this.settings.topics.spans };
+      problem = `span is ${record.value.length} bytes after truncation; the limit is ${MAX_EVENT_BYTES}. Lower its attribute count or sizes`;
+    } catch (error) {
+      if (!(error instanceof ContractError)) throw error;
+      const fields = error.issues.map((i) => `${i.field.replace(/^payload\.spans\.\d+\./, '')}: ${i.message}`);
+      problem = `span breaks the canonical span contract (${fields.join('; ') || error.message})`;
+    }
+    if (record && record.value.length <= MAX_EVENT_BYTES) return [record];
     if (spans.length === 1) {
-      rejected.push({ path: `span ${spans[0].spanId}`, reason: `span is ${record.value.length} bytes after truncation; the limit is ${MAX_EVENT_BYTES}. Lower its attribute count or sizes` });
+      rejected.push({ path: `span ${spans[0].spanId}`, reason: problem });
       return [];
     }
     const middle = Math.ceil(spans.length / 2);

@@ -51,6 +51,36 @@ describe('protobuf span times', () => {
   });
 });
 
+describe('protobuf span identity', () => {
+  const body = (span: object) =>
+    ExportTraceServiceRequest.encode(
+      ExportTraceServiceRequest.fromObject({
+        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: Buffer.alloc(16, 1), spanId: Buffer.alloc(8, 2), name: 'chat', startTimeUnixNano: '5', endTimeUnixNano: '6', ...span }] }] }],
+      }),
+    ).finish();
+
+  it('rejects a short parent id', () => {
+    const batch = decodeProtobufRequest(body({ parentSpanId: Buffer.from([1, 2, 3]) }));
+
+    expect(batch.spans).toEqual([]);
+    expect(batch.rejected).toEqual([{ path: 'resourceSpans[0].scopeSpans[0].spans[0]', reason: expect.stringContaining('parentSpanId "010203" must be 8 bytes') }]);
+  });
+
+  it('rejects a missing start time', () => {
+    const batch = decodeProtobufRequest(body({ startTimeUnixNano: undefined }));
+
+    expect(batch.spans).toEqual([]);
+    expect(batch.rejected[0].reason).toContain('startTimeUnixNano is missing or 0');
+  });
+
+  it('keeps an all-zero parent as root', () => {
+    const batch = decodeProtobufRequest(body({ parentSpanId: Buffer.alloc(8) }));
+
+    expect(batch.rejected).toEqual([]);
+    expect(batch.spans[0].parentSpanId).toBeUndefined();
+  });
+});
+
 describe('decimal comparison', () => {
   it.each([
     ['9', '10', -1],

@@ -28,12 +28,18 @@ export const HEX_SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
 
-/** Checks the identity and time order OTLP requires of a span; returns the reason it is unusable, if any. */
-export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>): string | undefined {
+/** Checks the identity and times OTLP requires of a span, and returns the reason it is unusable, if any. */
+export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'parentSpanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>): string | undefined {
   if (!HEX_TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return `traceId "${span.traceId}" must be 16 non-zero bytes (32 hex characters)`;
   if (!HEX_SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
-  if (!/^\d{1,20}$/.test(span.startTimeUnixNano)) return `startTimeUnixNano "${span.startTimeUnixNano}" must be an unsigned integer of nanoseconds`;
-  if (!/^\d{1,20}$/.test(span.endTimeUnixNano)) return `endTimeUnixNano "${span.endTimeUnixNano}" must be an unsigned integer of nanoseconds`;
+  if (span.parentSpanId !== undefined && !HEX_SPAN_ID.test(span.parentSpanId)) {
+    return `parentSpanId "${span.parentSpanId}" must be 8 bytes (16 hex characters), or empty for a root span`;
+  }
+  for (const key of ['startTimeUnixNano', 'endTimeUnixNano'] as const) {
+    const value = span[key];
+    if (!/^\d{1,20}$/.test(value)) return `${key} "${value}" must be an unsigned integer of nanoseconds`;
+    if (/^0+$/.test(value)) return `${key} is missing or 0; send the time in nanoseconds since the Unix epoch`;
+  }
   if (compareDecimal(span.endTimeUnixNano, span.startTimeUnixNano) < 0) {
     return `endTimeUnixNano ${span.endTimeUnixNano} precedes startTimeUnixNano ${span.startTimeUnixNano}; a span must end at or after its start`;
   }
