@@ -44,8 +44,9 @@ function firstText(attributes: Attributes, keys: string[]): string | undefined {
   return undefined;
 }
 
+/** Reads a token count: a whole number from 0 to 2^53 - 1, as a number or a decimal string; anything else is undefined. */
 export function toCount(value: AttributeValue | undefined): number | undefined {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   if (typeof value === 'string' && /^\d{1,15}$/.test(value.trim())) return Number(value.trim());
   return undefined;
 }

@@ -83,7 +83,7 @@ export function invalidUsageAttributes(attributes: Attributes): string[] {
   for (const key of USAGE_KEYS) {
     const value = attributes[key];
     if (value === undefined || value === null || toCount(value) !== undefined) continue;
-    problems.push(`${key} = ${JSON.stringify(value)} is not a non-negative integer token count`);
+    problems.push(`${key} = ${JSON.stringify(value)} is not a token count (a whole number from 0 to ${Number.MAX_SAFE_INTEGER})`);
   }
   return problems;
 }

@@ -4,8 +4,8 @@ describe('invalidUsageAttributes', () => {
   it('lists negative and fractional token counts', () => {
     const problems = invalidUsageAttributes({ 'gen_ai.usage.input_tokens': -500, 'llm.token_count.completion': '2.5', 'gen_ai.usage.output_tokens': 10 });
     expect(problems).toEqual([
-      'gen_ai.usage.input_tokens = -500 is not a non-negative integer token count',
-      'llm.token_count.completion = "2.5" is not a non-negative integer token count',
+      'gen_ai.usage.input_tokens = -500 is not a token count (a whole number from 0 to 9007199254740991)',
+      'llm.token_count.completion = "2.5" is not a token count (a whole number from 0 to 9007199254740991)',
     ]);
   });
 

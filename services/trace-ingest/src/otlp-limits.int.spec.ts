@@ -125,7 +125,7 @@ describe('OTLP limits and errors', () => {
     const response = await sendJson(otlpJsonRequest([{ traceId, spanId, name: 'chat gpt-4o-mini', startNs: T0, endNs: T0 + 5n, attributes }]));
     expect(response.status).toBe(200);
     expect(response.body.partialSuccess.rejectedSpans).toBe('0');
-    expect(response.body.partialSuccess.errorMessage).toContain(`span ${spanId}: gen_ai.usage.input_tokens = -500 is not a non-negative integer token count`);
+    expect(response.body.partialSuccess.errorMessage).toContain(`span ${spanId}: gen_ai.usage.input_tokens = -500 is not a token count (a whole number from 0 to 9007199254740991)`);
     expect(response.body.partialSuccess.errorMessage).toContain('gen_ai.usage.output_tokens = 1.5');
     const body = await ingest.waitForTrace(traceId, 1);
     const [span] = allNodes(body.spans);

@@ -37,6 +37,7 @@ const CASES: Array<[string, unknown]> = [
   ['an unknown status', payload({ ...validSpan(), status: 'fine' })],
   ['a negative token count', payload({ ...validSpan(), usage: { input: -1 } })],
   ['a fractional token count', payload({ ...validSpan(), usage: { output: 1.5 } })],
+  ['a token count past 2^53', payload({ ...validSpan(), usage: { input: 1e30 } })],
   ['a float cost', payload({ ...validSpan(), reportedCost: { amount: 0.1, currency: 'USD', source: 's' } })],
   ['a long currency', payload({ ...validSpan(), reportedCost: { amount: '1', currency: 'DOLLARS-US', source: 's' } })],
   ['a numeric context value', payload({ ...validSpan(), context: { service: 42 } })],

@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   Matches,
+  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -40,15 +41,18 @@ export type SpanStep = (typeof SPAN_STEPS)[number];
  * `input` and `output`, and reasoning out of `output`, so every class is
  * disjoint: price reasoning tokens at the output rate where a provider does.
  */
+/** Largest token count a span may carry: counts stay exact JavaScript numbers and fit Postgres bigint. */
+export const MAX_TOKEN_COUNT = Number.MAX_SAFE_INTEGER;
+
 export class TokenUsage {
-  @IsOptional() @IsInt() @Min(0) input?: number;
-  @IsOptional() @IsInt() @Min(0) output?: number;
-  @IsOptional() @IsInt() @Min(0) cachedInput?: number;
-  @IsOptional() @IsInt() @Min(0) cacheCreation?: number;
-  @IsOptional() @IsInt() @Min(0) reasoning?: number;
-  @IsOptional() @IsInt() @Min(0) audioInput?: number;
-  @IsOptional() @IsInt() @Min(0) audioOutput?: number;
-  @IsOptional() @IsInt() @Min(0) total?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) input?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) output?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) cachedInput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) cacheCreation?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) reasoning?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) audioInput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) audioOutput?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_TOKEN_COUNT) total?: number;
 }
 
 /** A cost the span's producer computed, kept beside Estate's own pricing with its source. */
@@ -182,6 +186,7 @@ function checkSpan(span: unknown, at: string, issue: (field: string, message: st
         if (value === undefined || value === null) continue;
         if (!Number.isInteger(value)) issue(`${at}.usage.${key}`, `${key} must be an integer number`);
         else if ((value as number) < 0) issue(`${at}.usage.${key}`, `${key} must not be less than 0`);
+        else if ((value as number) > MAX_TOKEN_COUNT) issue(`${at}.usage.${key}`, `${key} must not be greater than ${MAX_TOKEN_COUNT}`);
       }
     }
   }

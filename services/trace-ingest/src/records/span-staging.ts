@@ -23,23 +23,19 @@ const STAGED_COLUMNS: Array<[keyof SpanRow, 'text' | 'jsonb']> = [
 ];
 const COMPUTED_COLUMNS = 'context_keys integer, content_hash text';
 
-/** Connections whose session already has the staging table. */
-const prepared = new WeakSet<PoolClient>();
+const STAGING_COLUMNS_SQL = `${STAGED_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}, ${COMPUTED_COLUMNS}`;
 
 /**
- * Copies the rows into the staging table, creating it on the session's
- * first batch. The upsert that reads the rows also deletes them, and
+ * Copies the rows into the staging table, creating it when the session does
+ * not have it. The upsert that reads the rows also deletes them, and
  * `ON COMMIT DELETE ROWS` empties the table at commit without the file
  * rewrite of a TRUNCATE (autovacuum never visits temporary tables, so
  * nothing else would clear dead rows). A rolled-back batch takes its
- * staged rows with it.
+ * staged rows with it, and also the table when this batch created it, so
+ * the check runs on every batch rather than once per connection.
  */
 export async function stageSpanRows(client: PoolClient, rows: SpanRow[]): Promise<void> {
-  if (!prepared.has(client)) {
-    const columns = STAGED_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ');
-    await client.query(`CREATE TEMP TABLE IF NOT EXISTS trace_span_staging (${columns}, ${COMPUTED_COLUMNS}) ON COMMIT DELETE ROWS`);
-    prepared.add(client);
-  }
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS trace_span_staging (${STAGING_COLUMNS_SQL}) ON COMMIT DELETE ROWS`);
   const stream = client.query(copyFrom(`COPY ${STAGING_TABLE} FROM STDIN`));
   await new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
