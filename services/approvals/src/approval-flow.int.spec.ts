@@ -167,6 +167,7 @@ describe('approvals and exception windows with the decision point', () => {
     await waitFor('approval created from the decision', async () => (await call(approvals, `/v1/approvals/${fromDecision}`, keys.security.key, undefined, 'GET')).status, (status) => status === 200);
     const asAgent = await call(approvals, `/v1/approvals/${fromDecision}/approve`, keys.security.key, { approver: 'support-bot' });
     expect(asAgent.status).toBe(403);
+    expect(((await asAgent.json()) as { message: string }).message).toContain('approver "support-bot" is the principal the approval is for');
 
     // The key that asked for a decision may not decide the approval the decision requested.
     const securityDecision = await call(policyService, '/v1/decisions', keys.security.key, refund(81));
@@ -176,7 +177,7 @@ describe('approvals and exception windows with the decision point', () => {
     await waitFor('approval created from the security key\'s decision', async () => (await call(approvals, `/v1/approvals/${ownId}`, keys.security.key, undefined, 'GET')).status, (status) => status === 200);
     const selfApproved = await call(approvals, `/v1/approvals/${ownId}/approve`, keys.security.key, { approver: 'Ana (security lead)' });
     expect(selfApproved.status).toBe(403);
-    expect(((await selfApproved.json()) as { message: string }).message).toContain('cannot approve or deny its own request');
+    expect(((await selfApproved.json()) as { message: string }).message).toContain('this API key requested approval');
   });
 
   it('rejects an invalid approval path', async () => {

@@ -56,11 +56,13 @@ export function assertNotRequester(approval: ApprovalRow, approver: { keyId: str
   const scopePrincipal = approval.scope.principal as { type?: string; id?: string } | undefined;
   const requesterNames = [approval.requested_by, scopePrincipal?.id, scopePrincipal ? `${scopePrincipal.type}::${scopePrincipal.id}` : undefined];
   const who = approver.name ?? `${approver.role}:${approver.keyId}`;
-  if (approval.requested_by_key_id === approver.keyId || requesterNames.includes(who)) {
-    throw new AppError(
-      'forbidden',
-      `approval ${approval.approval_id} was requested by ${approval.requested_by}; the requester cannot approve or deny its own request, so another approver on its path must decide it`,
-    );
+  const next = 'another approver on its path, with their own key, must decide it';
+  if (approval.requested_by_key_id === approver.keyId) {
+    throw new AppError('forbidden', `this API key requested approval ${approval.approval_id}, and a requester cannot approve or deny its own request; ${next}`);
+  }
+  if (requesterNames.includes(who)) {
+    const role = who === scopePrincipal?.id || who === `${scopePrincipal?.type}::${scopePrincipal?.id}` ? 'the principal the approval is for' : 'its requester';
+    throw new AppError('forbidden', `approver "${who}" is ${role} on approval ${approval.approval_id}, and cannot decide it; ${next}`);
   }
 }
 

@@ -101,9 +101,10 @@ export class ApprovalService {
       assertNotRequester(approval, approver);
       assertApprover(approval, approver.role);
       const who = approver.name ?? `${approver.role}:${approver.keyId}`;
+      await this.assertFirstVoteOfKey(client, tenantId, approvalId, approver.keyId);
       const vote = await client.query(
-        `INSERT INTO ${this.s}.approval_votes (tenant_id, approval_id, approver, role, voted_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [tenantId, approvalId, who, approver.role, now],
+        `INSERT INTO ${this.s}.approval_votes (tenant_id, approval_id, approver, role, voted_at, key_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [tenantId, approvalId, who, approver.role, now, approver.keyId],
       );
       if (vote.rowCount === 0) throw new AppError('conflict', `${who} already approved ${approvalId}; a second approver must vote`, 'approvalId');
       const votes = await this.votes(tenantId, approvalId, client);
@@ -115,6 +116,25 @@ export class ApprovalService {
     });
     void this.relay.kick();
     return result;
+  }
+
+  /**
+   * Rejects a second vote from the same API key. Approver names are free
+   * text, so only distinct keys make a quorum of distinct approvers. The
+   * caller holds the approval row FOR UPDATE, and a unique index on the key
+   * backs this check.
+   */
+  private async assertFirstVoteOfKey(client: PoolClient, tenantId: string, approvalId: string, keyId: string): Promise<void> {
+    const { rows } = await client.query<{ approver: string }>(
+      `SELECT approver FROM ${this.s}.approval_votes WHERE tenant_id = $1 AND approval_id = $2 AND key_id = $3`,
+      [tenantId, approvalId, keyId],
+    );
+    if (rows.length === 0) return;
+    throw new AppError(
+      'conflict',
+      `this API key already voted on ${approvalId} as ${rows[0].approver}; each vote toward the quorum must come from a different approver's own key`,
+      'approvalId',
+    );
   }
 
   async deny(tenantId: string, approvalId: string, approver: Approver, reason: string) {

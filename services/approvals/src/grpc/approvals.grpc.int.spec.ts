@@ -60,7 +60,7 @@ describe('approvals gRPC API', () => {
       appModule,
     );
     client = grpcTestClient(APPROVALS_PROTO, 'estate.approvals.v1.ApprovalService', port);
-    keys = await issueTestKeys(bus, tenantId, ['ai-engineering', 'security', 'governance']);
+    keys = await issueTestKeys(bus, tenantId, ['ai-engineering', 'security', 'governance', 'admin']);
     approvalEvents = await collectTenantEvents(bus, Topics.approvalEvents, tenantId);
     await waitFor(
       'key accepted over gRPC',
@@ -104,11 +104,14 @@ describe('approvals gRPC API', () => {
     expect(events).toEqual(['approval.requested', 'approval.granted']);
   });
 
-  it('counts votes toward a quorum', async () => {
+  it('counts one vote per key', async () => {
     const created = await client.call<ApprovalMessage>('CreateApproval', createRequest(2), keys['ai-engineering'].key);
     const first = await client.call<ApprovalMessage>('Approve', { approval_id: created.approval_id, approver: 'Ana' }, keys.security.key);
     expect(first).toMatchObject({ state: 'pending', votes_needed: 1, approvers: ['Ana'] });
-    const second = await client.call<ApprovalMessage>('Approve', { approval_id: created.approval_id, approver: 'Ben' }, keys.security.key);
+    const sameKey = await grpcRejection(client.call('Approve', { approval_id: created.approval_id, approver: 'Ben' }, keys.security.key));
+    expect(sameKey.code).toBe(GrpcStatus.FAILED_PRECONDITION);
+    expect(sameKey.details).toContain('this API key already voted');
+    const second = await client.call<ApprovalMessage>('Approve', { approval_id: created.approval_id, approver: 'Ben' }, keys.admin.key);
     expect(second.state).toBe('granted');
     expect([...second.approvers].sort()).toEqual(['Ana', 'Ben']);
   });

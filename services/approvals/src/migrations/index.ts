@@ -77,4 +77,9 @@ export const migrations = [
        first_version text NOT NULL,
        PRIMARY KEY (tenant_id, policy_id))`,
   ]),
+  sqlMigration('ApprovalVoteKey1796515200000', (schema) => [
+    // The API key behind each vote: one key casts at most one vote per approval, whatever approver name it gives.
+    `ALTER TABLE ${ident(schema)}.approval_votes ADD COLUMN key_id text`,
+    `CREATE UNIQUE INDEX approval_votes_one_per_key ON ${ident(schema)}.approval_votes (tenant_id, approval_id, key_id) WHERE key_id IS NOT NULL`,
+  ]),
 ];
