@@ -196,6 +196,17 @@ describe('approvals and exception windows with the decision point', () => {
     }
   });
 
+  it('rejects hashes no call matches', async () => {
+    const gated = await decide(refund(80));
+    for (const field of ['argumentsHash', 'toolDefinitionHash']) {
+      const response = await call(approvals, '/v1/approvals', keys['ai-engineering'].key, {
+        scope: { ...gated.approval!.scope, [field]: 'nothex' }, path: { roles: ['security'], required: 1 }, contextSnapshot: {}, reasons: [], expiresInSeconds: 600,
+      });
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toContain(`${field} must be a lowercase hex SHA-256`);
+    }
+  });
+
   it('honours an exception window until it expires', async () => {
     const before = await decide(lookup());
     expect(before.outcome).toBe('deny');

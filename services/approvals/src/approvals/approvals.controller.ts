@@ -10,8 +10,23 @@ import { ApprovalService } from './approval.service';
 import { waitForDecision } from './approval-wait';
 import { APPROVAL_PATH_PROPERTY, APPROVAL_SCOPE_PROPERTY } from '../openapi-schemas';
 
+/** Hex SHA-256 as the decision point computes it, or empty where the contract allows it. */
+const SHA256_OR_EMPTY = /^([0-9a-f]{64})?$/;
+
+/**
+ * ApprovalScope as a caller states it: the hashes must have the form the
+ * decision point computes, or the grant could never match a call.
+ */
+export class ApprovalScopeInput extends ApprovalScope {
+  @Matches(SHA256_OR_EMPTY, { message: 'toolDefinitionHash must be a lowercase hex SHA-256 (64 characters), or empty when the action is not a tool call' })
+  declare toolDefinitionHash: string;
+
+  @Matches(SHA256_OR_EMPTY, { message: 'argumentsHash must be a lowercase hex SHA-256 (64 characters) of the canonical JSON arguments, as the decision response returns it' })
+  declare argumentsHash: string;
+}
+
 export class RequestApprovalBody {
-  @ApiProperty(APPROVAL_SCOPE_PROPERTY) @IsObject() @ValidateNested() @Type(() => ApprovalScope) scope!: ApprovalScope;
+  @ApiProperty(APPROVAL_SCOPE_PROPERTY) @IsObject() @ValidateNested() @Type(() => ApprovalScopeInput) scope!: ApprovalScopeInput;
   @ApiProperty(APPROVAL_PATH_PROPERTY) @IsObject() @ValidateNested() @Type(() => ApprovalPath) path!: ApprovalPath;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'What the approvers see of the request' })
   @IsObject() contextSnapshot!: Record<string, unknown>;
