@@ -218,6 +218,22 @@ describe('cost ledger against Kafka and Postgres', () => {
     }
   });
 
+  it('rejects unusable budget definitions', async () => {
+    const workflow = `wf-${uniqueSuffix()}`;
+    const base = { name: 'probe', scope: { workflow }, period: 'day' };
+    const cases: Array<[object, string]> = [
+      [{ ...base, hardLimit: '0' }, 'hardLimit must be a decimal string above zero'],
+      [{ ...base, name: '   ', hardLimit: '5' }, 'name must contain a visible character'],
+      [{ ...base, softLimit: '1e3' }, 'softLimit must be USD as a plain decimal string'],
+    ];
+    for (const [body, message] of cases) {
+      const response = await call('POST', '/v1/budgets', keys.finops, body);
+      expect([response.status, response.body.message]).toEqual([400, expect.stringContaining(message)]);
+    }
+    const listed = await call('GET', '/v1/budgets', keys.finops);
+    expect(listed.body.budgets.filter((b: { scope: { workflow?: string } }) => b.scope.workflow === workflow)).toEqual([]);
+  });
+
   it('never lets concurrent reservations overspend a run budget', async () => {
     const agent = `agent-${uniqueSuffix()}`;
     const sessionId = `session-${uniqueSuffix()}`;

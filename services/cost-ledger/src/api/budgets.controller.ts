@@ -13,13 +13,17 @@ import { budgetStates } from '../budgets/budget-state';
 import { release, reserve, settle } from '../budgets/reservations';
 import { DimensionFilter, dimensionsOf } from './dimensions';
 
+/** A plain decimal amount: digits with an optional fraction, no exponent, sign or spaces. */
+const USD_TEXT = /^(0|[1-9]\d{0,17})(\.\d{1,12})?$/;
+const USD_MESSAGE = (field: string) => `${field} must be USD as a plain decimal string such as "250.00" (no exponent, sign or spaces)`;
+
 class DefineBudgetBody {
-  @ApiProperty({ maxLength: 200 }) @IsString() @MaxLength(200) name!: string;
+  @ApiProperty({ maxLength: 200 }) @IsString() @MaxLength(200) @Matches(/\S/, { message: 'name must contain a visible character' }) name!: string;
   @ApiProperty({ type: DimensionFilter, description: 'Dimensions the budget covers; an empty object covers the whole tenant' }) @IsObject() @ValidateNested() @Type(() => DimensionFilter) scope!: DimensionFilter;
   @ApiProperty({ enum: BUDGET_PERIODS }) @IsIn(BUDGET_PERIODS) period!: BudgetPeriod;
-  @ApiPropertyOptional({ description: 'USD as a decimal string, such as "250.00"' }) @IsOptional() @IsNumberString() softLimit?: string;
-  @ApiPropertyOptional({ description: 'USD as a decimal string; reaching it makes the decision point deny or ask for approval' }) @IsOptional() @IsNumberString() hardLimit?: string;
-  @ApiPropertyOptional({ type: [Number], description: 'Percentages of the limit that emit threshold events; 50, 80 and 100 by default' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true }) @Max(1000, { each: true }) thresholds?: number[];
+  @ApiPropertyOptional({ description: 'USD as a decimal string, such as "250.00"' }) @IsOptional() @Matches(USD_TEXT, { message: USD_MESSAGE('softLimit') }) softLimit?: string;
+  @ApiPropertyOptional({ description: 'USD as a decimal string; reaching it makes the decision point deny or ask for approval' }) @IsOptional() @Matches(USD_TEXT, { message: USD_MESSAGE('hardLimit') }) hardLimit?: string;
+  @ApiPropertyOptional({ type: [Number], description: 'Percentages of the hard limit (of the soft limit when there is no hard limit) that emit threshold events; 50, 80 and 100 by default' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true }) @Max(1000, { each: true }) thresholds?: number[];
 }
 
 export class StateQuery extends DimensionFilter {

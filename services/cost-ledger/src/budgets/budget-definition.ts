@@ -23,7 +23,8 @@ export interface BudgetDefinition {
 export function checkLimits(softLimit: string | null, hardLimit: string | null): void {
   if (softLimit === null && hardLimit === null) throw new AppError('invalid_argument', 'a budget needs softLimit, hardLimit or both', 'hardLimit');
   for (const [field, value] of [['softLimit', softLimit], ['hardLimit', hardLimit]] as const) {
-    if (value !== null && !money(value).isPositive()) throw new AppError('invalid_argument', `${field} must be a positive decimal string, got "${value}"`, field);
+    // decimal.js counts zero as positive, so the check is greater than zero.
+    if (value !== null && !money(value).gt(0)) throw new AppError('invalid_argument', `${field} must be a decimal string above zero, such as "250.00", got "${value}"`, field);
   }
   if (softLimit !== null && hardLimit !== null && money(softLimit).gt(money(hardLimit))) {
     throw new AppError('invalid_argument', `softLimit ${softLimit} is above hardLimit ${hardLimit}; the soft limit warns before the hard one denies`, 'softLimit');
