@@ -55,6 +55,13 @@ describe('assets and relationships through the REST API', () => {
     const secret = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name: 'x', labels: { api_key: 'sk-123' } } });
     expect(secret.status).toBe(400);
     expect(secret.body.field).toBe('labels.api_key');
+
+    for (const name of ['   ', 'evil\n\u202egpj.exe']) {
+      const odd = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name } });
+      expect([odd.status, odd.body.field, odd.body.message]).toEqual([400, 'name', expect.stringContaining('name must contain a visible character')]);
+    }
+    const retired = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name: 'probe', lifecycle: 'retired' } });
+    expect([retired.status, retired.body.message]).toEqual([400, expect.stringContaining('POST /v1/assets/{id}/retire')]);
   });
 
   it('declares typed relationships and rejects pairs the type does not allow', async () => {
