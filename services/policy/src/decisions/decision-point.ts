@@ -292,7 +292,8 @@ function decisionCacheKey(parts: unknown[]): string {
 /**
  * Points a schema error at what the caller sent: Cedar names an entity
  * attribute as "attribute `x` on `Type::\"id\"`", which maps to
- * `entities[i].attrs.x` when the request carried that entity. Other
+ * `entities[i].attrs.x` when the request carried that entity. A principal
+ * or resource type the action does not apply to points at its `type`. Other
  * entity errors point at `entities`, the rest at `context`.
  */
 export function schemaErrorField(message: string, request: Pick<DecisionRequestDto, 'entities'>): string {
@@ -302,6 +303,8 @@ export function schemaErrorField(message: string, request: Pick<DecisionRequestD
     const index = (request.entities ?? []).findIndex((e) => e.uid?.type === type && e.uid?.id === id);
     if (index >= 0) return `entities[${index}].attrs.${attribute}`;
   }
+  const party = /^(principal|resource) type `[^`]*` is not valid for/.exec(message);
+  if (party) return `${party[1]}.type`;
   return /\bentit(y|ies)\b/.test(message) ? 'entities' : 'context';
 }
 

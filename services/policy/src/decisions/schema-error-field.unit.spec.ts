@@ -14,6 +14,11 @@ describe('schema error field', () => {
     expect(schemaErrorField(message, request)).toBe('entities');
   });
 
+  it('points at a wrong resource type', () => {
+    expect(schemaErrorField('resource type `Tool` is not valid for `Action::"call_model"`', request)).toBe('resource.type');
+    expect(schemaErrorField('principal type `Tool` is not valid for `Action::"invoke_tool"`', request)).toBe('principal.type');
+  });
+
   it('points at context otherwise', () => {
     expect(schemaErrorField('while parsing context, expected the record to have an attribute `budgetState`, but it does not', request)).toBe('context');
   });
