@@ -15,6 +15,7 @@ export type AppErrorCode =
   | 'version_conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'method_not_allowed'
   | 'unavailable'
   | 'internal';
 
@@ -27,6 +28,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   version_conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  method_not_allowed: 405,
   unavailable: 503,
   internal: 500,
 };
@@ -49,6 +51,7 @@ export const GRPC_STATUS: Record<AppErrorCode, GrpcStatus> = {
   version_conflict: GrpcStatus.ABORTED,
   payload_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
   unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
+  method_not_allowed: GrpcStatus.UNIMPLEMENTED,
   unavailable: GrpcStatus.UNAVAILABLE,
   internal: GrpcStatus.INTERNAL,
 };

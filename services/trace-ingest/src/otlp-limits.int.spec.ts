@@ -166,6 +166,13 @@ describe('OTLP limits and errors', () => {
     expect(await response.json()).toMatchObject({ code: 'not_found', message: expect.stringContaining('send traces with POST /v1/traces') });
   });
 
+  it('answers a wrong method with 405', async () => {
+    const response = await fetch(ingest.otlpHttpUrl, { method: 'GET' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('POST');
+    expect(await response.json()).toMatchObject({ code: 'method_not_allowed', message: expect.stringContaining('send traces with POST') });
+  });
+
   it('rejects attribute values nested too deep as malformed, not as a retryable failure', async () => {
     // Built as text, because JSON.stringify runs out of stack on deep values. 1,000 levels stay under this run's body limit.
     const value = `${'{"kvlistValue":{"values":[{"key":"k","value":'.repeat(1000)}{"stringValue":"leaf"}${'}]}}'.repeat(1000)}`;

@@ -115,6 +115,8 @@ describe('trace record', () => {
     const invalid = await ingest.get('/v1/traces?status=broken');
     expect(invalid.status).toBe(400);
     expect(invalid.body.details[0].field).toBe('status');
+    const reversed = await ingest.get('/v1/traces?from=2026-03-01T00:00:00Z&to=2026-01-01T00:00:00Z');
+    expect([reversed.status, reversed.body.field, reversed.body.message]).toEqual([400, 'to', expect.stringContaining('must be after from')]);
   });
 
   it('stores a request larger than one Kafka record batch', async () => {

@@ -21,6 +21,7 @@ const GRPC_STATUS: Record<AppErrorCode, GrpcStatus> = {
   version_conflict: GrpcStatus.ABORTED,
   payload_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
   unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
+  method_not_allowed: GrpcStatus.UNIMPLEMENTED,
   unavailable: GrpcStatus.UNAVAILABLE,
   internal: GrpcStatus.INTERNAL,
 };

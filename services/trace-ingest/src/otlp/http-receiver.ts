@@ -47,6 +47,13 @@ export function createOtlpHttpServer(deps: { store: ApiKeyStore; ingestor: SpanI
     }
   });
 
+  app.route({
+    method: ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE'],
+    url: '/v1/traces',
+    handler: (request, reply) =>
+      sendError(reply.header('allow', 'POST'), new AppError('method_not_allowed', `${request.method} is not allowed on /v1/traces; send traces with POST`), answersInProtobuf(request)),
+  });
+
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, new AppError('not_found', `no route ${request.method} ${request.url.split('?')[0]} on the OTLP/HTTP port; send traces with POST /v1/traces`), answersInProtobuf(request)),
   );

@@ -32,6 +32,7 @@ export const GRPC_STATUS: Record<AppError['code'], GrpcStatus> = {
   version_conflict: GrpcStatus.ABORTED,
   payload_too_large: GrpcStatus.INVALID_ARGUMENT,
   unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
+  method_not_allowed: GrpcStatus.UNIMPLEMENTED,
   unavailable: GrpcStatus.UNAVAILABLE,
   internal: GrpcStatus.INTERNAL,
 };

@@ -80,6 +80,9 @@ export class TraceQueries {
   }
 
   async search(tenantId: string, search: TraceSearch): Promise<{ traces: TraceSummary[]; nextCursor: string | null }> {
+    if (search.from && search.to && Date.parse(search.to) <= Date.parse(search.from)) {
+      throw new AppError('invalid_argument', `to (${search.to}) must be after from (${search.from}); the range includes from and excludes to`, 'to');
+    }
     const conditions = ['t.tenant_id = $1'];
     const values: unknown[] = [tenantId];
     const add = (sql: (p: string) => string, value: unknown) => {
