@@ -55,6 +55,6 @@ export async function authenticateHeader(store: ApiKeyStore, header: string | un
 export function checkRole(principal: Principal, allowed: Role[] | undefined): void {
   if (principal.role === 'admin') return;
   if (allowed ? allowed.includes(principal.role) : principal.role !== 'ingest') return;
-  const expected = allowed ? [...allowed, 'admin'].join(', ') : 'any role except ingest';
-  throw new AppError('forbidden', `role ${principal.role} may not call this endpoint; it needs one of: ${expected}`);
+  const needed = allowed ? `it needs one of: ${[...allowed, 'admin'].join(', ')}` : 'ingest keys may only send spans, so use a key with another role';
+  throw new AppError('forbidden', `role ${principal.role} may not call this endpoint; ${needed}`);
 }
