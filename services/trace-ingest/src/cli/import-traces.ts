@@ -16,11 +16,31 @@ interface ImportResult {
   errorMessage?: string;
 }
 
+const USAGE = 'usage: import-traces --url <trace-ingest base URL, such as http://127.0.0.1:3004> --key <ingest API key> [--lines 200] FILE...';
+
 async function post(url: string, key: string, body: string, contentType: string): Promise<ImportResult> {
-  const response = await fetch(`${url.replace(/\/$/, '')}/v1/traces/import`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
+  const target = `${url.replace(/\/$/, '')}/v1/traces/import`;
+  let response: Response;
+  try {
+    response = await fetch(target, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': contentType }, body });
+  } catch (error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`could not reach ${target}: ${cause?.code ?? cause?.message ?? (error as Error).message}. Check --url and that trace-ingest is running`);
+  }
   const text = await response.text();
   if (!response.ok) throw new Error(`import failed with HTTP ${response.status}: ${text}`);
   return JSON.parse(text) as ImportResult;
+}
+
+function readTraceFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`cannot read ${file}: no such file`);
+    if (code === 'EISDIR') throw new Error(`cannot read ${file}: it is a directory; name the files in it`);
+    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
+  }
 }
 
 function chunks(text: string, linesPerChunk: number): string[] {
@@ -40,20 +60,27 @@ function isSingleDocument(text: string): boolean {
 }
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ options: { url: { type: 'string' }, key: { type: 'string' }, lines: { type: 'string', default: '200' } }, allowPositionals: true });
-  if (!values.url || !values.key || positionals.length === 0) {
-    throw new Error('usage: import-traces --url <trace-ingest base URL> --key <ingest API key> [--lines 200] FILE...');
+  const { values, positionals } = parseArgs({
+    options: { url: { type: 'string' }, key: { type: 'string' }, lines: { type: 'string', default: '200' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\nSends OTLP/JSON lines files in chunks of --lines lines, and other trace files whole, to POST /v1/traces/import.\n`);
+    return;
   }
+  if (!values.url || !values.key || positionals.length === 0) throw new Error(USAGE);
   const linesPerChunk = Number(values.lines);
   if (!Number.isInteger(linesPerChunk) || linesPerChunk < 1) throw new Error(`--lines must be a positive integer, got ${values.lines}`);
 
   for (const file of positionals) {
-    const text = readFileSync(file, 'utf8');
+    const text = readTraceFile(file);
     const parts = isSingleDocument(text) ? [{ body: text, type: 'application/json' }] : chunks(text, linesPerChunk).map((body) => ({ body, type: 'application/x-ndjson' }));
     let accepted = 0;
     let rejected = 0;
     for (const [index, part] of parts.entries()) {
-      const result = await post(values.url, values.key, part.body, part.type);
+      const result = await post(values.url, values.key, part.body, part.type).catch((error: Error) => {
+        throw new Error(`${file} part ${index + 1} of ${parts.length}: ${error.message}`);
+      });
       accepted += result.acceptedSpans;
       rejected += result.rejectedSpans;
       if (result.errorMessage) process.stderr.write(`${file} part ${index + 1}: ${result.errorMessage}\n`);
