@@ -257,6 +257,10 @@ describe('approvals and exception windows with the decision point', () => {
     expect(tenantWide.status).toBe(400);
     expect(((await tenantWide.json()) as { message: string }).message).toContain('send tenantWide: true');
 
+    const noZone = await call(approvals, '/v1/exception-windows', keys.governance.key, { ...window(['check:environment']), endsAt: '2099-01-01T00:00:00' });
+    expect(noZone.status).toBe(400);
+    expect(((await noZone.json()) as { message: string }).message).toContain('endsAt must be a date-time with a UTC offset');
+
     const runtimeCheck = await call(approvals, '/v1/exception-windows', keys.governance.key, window(['check:environment']));
     expect(runtimeCheck.status).toBe(201);
 

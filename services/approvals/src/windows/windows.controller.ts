@@ -4,7 +4,7 @@ import type { Principal } from '@estate/access';
 import { ExceptionScope } from '@estate/contracts';
 import { AllowRoles, AppError, CurrentPrincipal } from '@estate/service-kit';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsISO8601, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { EXCEPTION_SCOPE_PROPERTY } from '../openapi-schemas';
 import { WindowService } from './window.service';
 
@@ -12,6 +12,10 @@ import { WindowService } from './window.service';
 export class EndingSoonQuery {
   @ApiPropertyOptional({ default: 168 }) @IsOptional() @IsString() endingWithinHours?: string;
 }
+
+/** A window's bounds decide policy, so a time must say which zone it is in. */
+const WITH_OFFSET = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const offsetMessage = (field: string) => `${field} must be a date-time with a UTC offset, such as 2027-01-01T00:00:00Z or 2027-01-01T09:00:00+02:00`;
 
 export class OpenWindowBody {
   @ApiProperty({
@@ -22,8 +26,10 @@ export class OpenWindowBody {
   @ApiProperty(EXCEPTION_SCOPE_PROPERTY) @IsObject() @ValidateNested() @Type(() => ExceptionScope) scope!: ExceptionScope;
   @ApiProperty({ maxLength: 200 }) @IsString() @IsNotEmpty() @MaxLength(200) owner!: string;
   @ApiProperty({ maxLength: 2000 }) @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' }) @IsOptional() @IsISO8601({ strict: true }) startsAt?: string;
-  @ApiProperty({ format: 'date-time', description: 'At most 90 days after startsAt' }) @IsISO8601({ strict: true }) endsAt!: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Defaults to now' })
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: offsetMessage('startsAt') }) startsAt?: string;
+  @ApiProperty({ format: 'date-time', description: 'At most 90 days after startsAt' })
+  @IsISO8601({ strict: true }) @Matches(WITH_OFFSET, { message: offsetMessage('endsAt') }) endsAt!: string;
   @ApiPropertyOptional({ description: 'Must be true when the scope names no principal, resource or environment, since the window then covers the whole tenant' })
   @IsOptional() @IsBoolean() tenantWide?: boolean;
 }
