@@ -94,11 +94,16 @@ async function waitForState(client: ServiceClient, what: string, path: string, s
   await pollUntil(what, () => client.call<{ state?: string }>('approvals', path, { role: 'security', accept: [404] }), (r) => r.status === 200 && r.body.state === state, timeoutMs, 'controls');
 }
 
+/** Waits until the decision point has a grant or window (`/v1/exemptions/...`) and it is in force. */
+async function waitForDecisionPoint(client: ServiceClient, what: string, path: string, timeoutMs: number): Promise<void> {
+  await pollUntil(what, () => client.call<{ inForce?: boolean }>('policy', path, { role: 'security', accept: [404] }), (r) => r.status === 200 && r.body.inForce === true, timeoutMs, 'controls');
+}
+
 /**
  * Step 5: one decision per tool and model call; every require_approval but
  * the last is approved and the last denied; the first deny gets one
  * exception window. Each approved or excepted call is decided once more,
- * after the approvals service shows the grant or the window in force, so
+ * after the decision point shows the grant or the window in force, so
  * waiting never records a decision. Decisions are not deduplicated by the
  * product, so a rerun that finds decided approvals on the sample traces
  * skips this step.
@@ -135,7 +140,7 @@ export async function driveControls(client: ServiceClient, calls: CallRequest[],
     await client.call('approvals', `/v1/approvals/${approvalId}/approve`, { role: 'security', body: { comment: 'Reviewed in the sample load', approver: 'security on-call' } });
     result.granted += 1;
     await waitForState(client, `approval ${approvalId} to be granted`, `/v1/approvals/${approvalId}`, 'granted', timeoutMs);
-    // NOTE: the policy service learns of the grant from the approvals topic; if it has not yet, this one decision is require_approval again.
+    await waitForDecisionPoint(client, `grant ${approvalId} at the decision point`, `/v1/exemptions/grants/${approvalId}`, timeoutMs);
     const after = await decide(call);
     if (after.grantApprovalId === approvalId) result.grantsApplied += 1;
   }
@@ -154,6 +159,7 @@ export async function driveControls(client: ServiceClient, calls: CallRequest[],
     });
     result.windows += 1;
     await waitForState(client, `exception window ${window.windowId} to be open`, `/v1/exception-windows/${window.windowId}`, 'open', timeoutMs);
+    await waitForDecisionPoint(client, `exception window ${window.windowId} at the decision point`, `/v1/exemptions/windows/${window.windowId}`, timeoutMs);
     // NOTE: the window lifts only the forbid it names; an out-of-scope tool has no permit either, so the call stays denied, now for want of a permit.
     const after = await decide(call);
     if (after.exceptionWindowIds.length > 0) result.windowsApplied += 1;

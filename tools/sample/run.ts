@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { activeBundle, verifyCatalog } from './catalog';
 import { reportPeriod, waitForPricedUsage, waitForReportedDecisions, writeReport } from './catch-up';
-import { callsInTraces, driveControls, registerPolicyEntities } from './controls';
+import { callsInTraces, ControlsResult, driveControls, registerPolicyEntities } from './controls';
 import { declareAssets, importMcp } from './estate';
 import { Endpoints, RoleKeys, ServiceClient, waitForKeys } from './http';
 import { readTraceFiles, sendTraces, waitForTraceRecord } from './traces';
@@ -67,7 +67,7 @@ export async function runSampleLoad(o: SampleLoadOptions): Promise<SampleLoadSum
   const d = controls.decisions;
   o.print(controls.skipped
     ? `5/6 controls: approvals on the sample traces are already decided by an earlier run; no new decisions`
-    : `5/6 controls: ${calls.length} tool and model calls decided; ${d.allow} allow, ${d.deny} deny, ${d.require_approval} require_approval; ${controls.granted} approved (grant applied ${controls.grantsApplied}), ${controls.denied} denied, ${controls.windows} exception window (applied ${controls.windowsApplied}, outcome then ${controls.windowOutcome ?? 'none'})`);
+    : `5/6 controls: ${calls.length} tool and model calls decided; ${d.allow} allow, ${d.deny} deny, ${d.require_approval} require_approval; ${controls.granted} approved (grant applied ${controls.grantsApplied}), ${controls.denied} denied, ${controls.windows} exception window (${windowNote(controls)})`);
 
   client.step = 'catch-up';
   const period = reportPeriod();
@@ -90,3 +90,11 @@ export async function runSampleLoad(o: SampleLoadOptions): Promise<SampleLoadSum
 }
 
 const formatMicros = (micros: bigint) => `${micros / 1_000_000n}.${(micros % 1_000_000n).toString().padStart(6, '0')}`;
+
+/** Says what the exception window changed: the decision after it records the window, and its outcome. */
+function windowNote(controls: ControlsResult): string {
+  if (controls.windows === 0) return 'none opened';
+  const honoured = `honoured by ${controls.windowsApplied} decision${controls.windowsApplied === 1 ? '' : 's'}`;
+  if (controls.windowOutcome === 'deny') return `${honoured}; the call stays denied, because no policy permits it once the named forbid is lifted`;
+  return `${honoured}; outcome then ${controls.windowOutcome ?? 'none'}`;
+}

@@ -113,10 +113,18 @@ describe('approvals and exception windows with the decision point', () => {
     const waited = (await (await call(approvals, `/v1/approvals/${approvalId}/wait?timeoutSeconds=1`, keys['ai-engineering'].key, undefined, 'GET')).json()) as { state: string };
     expect(waited.state).toBe('granted');
 
-    const after = await waitFor('decision honours the grant', () => decide(refund(40)), (d) => d.outcome === 'allow');
-    expect(after.grantApprovalId).toBe(approvalId);
+    const held = await waitFor(
+      'grant held by the decision point',
+      async () => call(policyService, `/v1/exemptions/grants/${approvalId}`, keys.security.key, undefined, 'GET'),
+      (response) => response.status === 200,
+    );
+    expect(await held.json()).toMatchObject({ approvalId, approvers: ['Ana (security lead)'], inForce: true });
+    const after = await decide(refund(40));
+    expect([after.outcome, after.grantApprovalId]).toEqual(['allow', approvalId]);
     const otherArguments = await decide(refund(4000));
     expect(otherArguments.outcome).toBe('require_approval');
+    const unknownWindow = await call(policyService, '/v1/exemptions/windows/no-such-window', keys.security.key, undefined, 'GET');
+    expect(unknownWindow.status).toBe(404);
 
     const ofApproval = (type: string) => eventsOf(type).filter((e) => (e.payload as { approvalId: string }).approvalId === approvalId);
     const requested = await waitFor('approval events published', async () => [ofApproval('approval.requested'), ofApproval('approval.granted')], ([r, g]) => r.length > 0 && g.length > 0);

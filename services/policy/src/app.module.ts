@@ -12,6 +12,7 @@ import { DecisionsController } from './decisions/decisions.controller';
 import { EntitiesController } from './entities/entities.controller';
 import { EntityCache } from './entities/entity-cache';
 import { ToolsController } from './entities/tools.controller';
+import { ExemptionsController } from './exemptions/exemptions.controller';
 import { ExemptionsProjection } from './exemptions/exemptions.projection';
 import { InventoryEntitiesProjection } from './inventory/inventory.projection';
 import { PolicyGrpcController } from './grpc/policy.grpc.controller';
@@ -36,7 +37,7 @@ export function appModule(options: ServiceOptions): DynamicModule {
   return {
     module: AppModule,
     imports: [ServiceKitModule.forRoot(options)],
-    controllers: [DecisionsController, BundlesController, ToolsController, EntitiesController, PolicyGrpcController],
+    controllers: [DecisionsController, BundlesController, ToolsController, EntitiesController, ExemptionsController, PolicyGrpcController],
     providers: [BundleRegistry, BundleService, EntityCache, BudgetStateCache, DecisionPoint],
   };
 }

@@ -13,7 +13,7 @@ export class EndingSoonQuery {
   @ApiPropertyOptional({ default: 168 }) @IsOptional() @IsString() endingWithinHours?: string;
 }
 
-/** A window's bounds decide policy, so a time must say which zone it is in. */
+/** A window's bounds decide policy, so each time must carry its zone. */
 const WITH_OFFSET = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
 const offsetMessage = (field: string) => `${field} must be a date-time with a UTC offset, such as 2027-01-01T00:00:00Z or 2027-01-01T09:00:00+02:00`;
 
