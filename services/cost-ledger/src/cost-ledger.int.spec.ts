@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  BudgetRemovedV1,
   BudgetStateChangedV1,
   BudgetThresholdCrossedV1,
   CanonicalSpan,
@@ -16,7 +17,7 @@ import {
 import { EventPublisher, KafkaBus } from '@estate/kafka';
 import { createLogger } from '@estate/telemetry';
 import { issueTestKeys, RunningService, startServiceForTest, testInfrastructure, TestKey, uniqueSuffix, waitFor } from '@estate/testing';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { appModule, migrations } from './app.module';
 
 jest.setTimeout(120_000);
@@ -213,6 +214,18 @@ describe('cost ledger against Kafka and Postgres', () => {
       expect(state.body.budgets[0].headroom).toBe('0');
       const denied = await call('POST', '/v1/budgets/reservations', keys.platform, { scope: { workflow }, amount: '0.001' });
       expect([denied.status, denied.body.code]).toEqual([409, 'conflict']);
+
+      const removed = await call('POST', `/v1/budgets/${budgetId}/remove`, keys.finops, { reason: 'limit set by mistake' });
+      expect([removed.status, removed.body.budgetId, removed.body.name]).toEqual([200, budgetId, 'triage daily']);
+      const again = await call('POST', `/v1/budgets/${budgetId}/remove`, keys.finops, { reason: 'twice' });
+      expect([again.status, again.body.code]).toEqual([409, 'conflict']);
+      const unknown = await call('POST', `/v1/budgets/${randomUUID()}/remove`, keys.finops, { reason: 'no such budget' });
+      expect(unknown.status).toBe(404);
+      const afterRemoval = await call('GET', `/v1/budgets/state?workflow=${workflow}`, keys.platform);
+      expect([afterRemoval.body.state, afterRemoval.body.budgets]).toEqual(['ok', []]);
+      const listed = await call('GET', '/v1/budgets', keys.finops);
+      expect(listed.body.budgets.map((b: { budgetId: string }) => b.budgetId)).not.toContain(budgetId);
+      await waitFor('removal event', async () => [...seen.values()].filter((e) => e.type === BudgetRemovedV1.type && (e.payload as { budgetId: string }).budgetId === budgetId), (list) => list.length === 1);
     } finally {
       await consumer.stop();
     }

@@ -114,6 +114,22 @@ export const BudgetDefinedV1 = defineEvent({
   description: 'A budget was created or its limits changed; the latest definition applies from now on.',
 });
 
+export class BudgetRemoved {
+  @IsUUID() budgetId!: string;
+  @IsString() @MaxLength(200) name!: string;
+  @IsString() removedBy!: string;
+  @IsString() @MaxLength(2000) reason!: string;
+}
+
+export const BudgetRemovedV1 = defineEvent({
+  type: 'cost.budget.removed',
+  version: 1,
+  topic: Topics.costEvents,
+  payload: BudgetRemoved,
+  partitionKey: (p) => p.budgetId,
+  description: 'A budget was removed: it no longer counts spend, raises events or limits decisions. Its past events stay as they were.',
+});
+
 /** The budget and the period spending is counted in: an ISO start time for calendar periods, the session or trace id for run budgets. */
 class BudgetPeriodRef {
   @IsUUID() budgetId!: string;

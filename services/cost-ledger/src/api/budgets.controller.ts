@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumberString, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNumberString, IsObject, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { Principal } from '@estate/access';
 import { ident } from '@estate/projection';
 import { BUDGET_PERIODS, BudgetPeriod, DEFAULT_THRESHOLDS, money } from '@estate/pricing';
 import { AllowRoles, AppError, CurrentPrincipal, PG_POOL, SERVICE_LOGGER, SERVICE_OPTIONS, ServiceOptions, withTransaction } from '@estate/service-kit';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { defineBudget } from '../budgets/budget-definition';
+import { defineBudget, removeBudget } from '../budgets/budget-definition';
 import { budgetStates } from '../budgets/budget-state';
 import { release, reserve, settle } from '../budgets/reservations';
 import { DimensionFilter, dimensionsOf } from './dimensions';
@@ -24,6 +24,14 @@ class DefineBudgetBody {
   @ApiPropertyOptional({ description: 'USD as a decimal string, such as "250.00"' }) @IsOptional() @Matches(USD_TEXT, { message: USD_MESSAGE('softLimit') }) softLimit?: string;
   @ApiPropertyOptional({ description: 'USD as a decimal string; reaching it makes the decision point deny or ask for approval' }) @IsOptional() @Matches(USD_TEXT, { message: USD_MESSAGE('hardLimit') }) hardLimit?: string;
   @ApiPropertyOptional({ type: [Number], description: 'Percentages of the hard limit (of the soft limit when there is no hard limit) that emit threshold events; 50, 80 and 100 by default' }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsInt({ each: true }) @Min(1, { each: true }) @Max(1000, { each: true }) thresholds?: number[];
+}
+
+class RemoveBudgetBody {
+  @ApiProperty({ maxLength: 2000 }) @IsString() @MaxLength(2000) @Matches(/\S/, { message: 'reason must contain a visible character' }) reason!: string;
+}
+
+class BudgetIdParams {
+  @IsUUID('all', { message: 'budgetId must be a budget id (a UUID) from GET /v1/budgets' }) budgetId!: string;
 }
 
 export class StateQuery extends DimensionFilter {
@@ -80,12 +88,21 @@ export class BudgetsController {
     return { budgetId, ...definition };
   }
 
+  /** Removes a budget, so it stops counting spend and limiting decisions, and publishes `cost.budget.removed`. */
+  @Post(':budgetId/remove')
+  @HttpCode(200)
+  @AllowRoles('finops')
+  async remove(@CurrentPrincipal() principal: Principal, @Param() params: BudgetIdParams, @Body() body: RemoveBudgetBody) {
+    const removal = { tenantId: principal.tenantId, budgetId: params.budgetId, removedBy: principal.keyId, reason: body.reason };
+    return withTransaction(this.pool, this.logger, (client) => removeBudget(client, this.options.schema, removal));
+  }
+
   @Get()
   @AllowRoles('finops', 'platform', 'governance', 'ai-engineering')
   async list(@CurrentPrincipal() principal: Principal) {
     const { rows } = await this.pool.query(
       `SELECT budget_id, name, scope, period, soft_limit::text, hard_limit::text, thresholds, defined_by, defined_at
-       FROM ${ident(this.options.schema)}.budgets WHERE tenant_id = $1 ORDER BY defined_at, budget_id`,
+       FROM ${ident(this.options.schema)}.budgets WHERE tenant_id = $1 AND removed_at IS NULL ORDER BY defined_at, budget_id`,
       [principal.tenantId],
     );
     return {

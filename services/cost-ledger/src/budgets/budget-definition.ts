@@ -1,4 +1,4 @@
-import { BudgetDefinedV1, createEnvelope } from '@estate/contracts';
+import { BudgetDefinedV1, BudgetRemovedV1, createEnvelope } from '@estate/contracts';
 import { ident } from '@estate/projection';
 import { BudgetPeriod, budgetState, calendarWindow, DimensionValues, formatMoney, money } from '@estate/pricing';
 import { AppError } from '@estate/service-kit';
@@ -80,4 +80,29 @@ export async function defineBudget(client: PoolClient, schema: string, definitio
   const envelope = createEnvelope({ type: BudgetDefinedV1.type, schemaVersion: 1, tenantId: definition.tenantId, producer: SERVICE_NAME, key: budgetId, payload });
   await appendToOutbox(client, schema, [envelope]);
   return budgetId;
+}
+
+/**
+ * Removes a budget and announces it: it stops counting spend, raising
+ * events and limiting decisions, while its row and periods stay for
+ * history. A budget is removed once; a second removal is a conflict.
+ */
+export async function removeBudget(client: PoolClient, schema: string, removal: { tenantId: string; budgetId: string; removedBy: string; reason: string }): Promise<{ budgetId: string; name: string; removedAt: string }> {
+  const s = ident(schema);
+  const { rows } = await client.query<{ name: string; removed_at: Date | null }>(
+    `SELECT name, removed_at FROM ${s}.budgets WHERE tenant_id = $1 AND budget_id = $2 FOR UPDATE`,
+    [removal.tenantId, removal.budgetId],
+  );
+  const budget = rows[0];
+  if (!budget) throw new AppError('not_found', `budget ${removal.budgetId} not found; GET /v1/budgets lists this tenant's budgets`, 'budgetId');
+  if (budget.removed_at) throw new AppError('conflict', `budget ${removal.budgetId} was already removed at ${budget.removed_at.toISOString()}`, 'budgetId');
+
+  const { rows: updated } = await client.query<{ removed_at: Date }>(
+    `UPDATE ${s}.budgets SET removed_at = now(), removed_by = $3, removal_reason = $4 WHERE tenant_id = $1 AND budget_id = $2 RETURNING removed_at`,
+    [removal.tenantId, removal.budgetId, removal.removedBy, removal.reason],
+  );
+  const payload = { budgetId: removal.budgetId, name: budget.name, removedBy: removal.removedBy, reason: removal.reason };
+  const envelope = createEnvelope({ type: BudgetRemovedV1.type, schemaVersion: 1, tenantId: removal.tenantId, producer: SERVICE_NAME, key: removal.budgetId, payload });
+  await appendToOutbox(client, schema, [envelope]);
+  return { budgetId: removal.budgetId, name: budget.name, removedAt: updated[0].removed_at.toISOString() };
 }

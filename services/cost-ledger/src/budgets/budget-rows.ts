@@ -11,11 +11,11 @@ export interface BudgetRow extends Limits {
   thresholds: number[];
 }
 
-/** Returns the budgets of these tenants. */
+/** Returns the budgets of these tenants that are not removed. */
 export async function loadBudgets(db: Pool | PoolClient, schema: string, tenantIds: string[]): Promise<BudgetRow[]> {
   const { rows } = await db.query(
     `SELECT tenant_id, budget_id, name, scope, period, soft_limit::text, hard_limit::text, thresholds
-     FROM ${ident(schema)}.budgets WHERE tenant_id = ANY($1::text[])`,
+     FROM ${ident(schema)}.budgets WHERE tenant_id = ANY($1::text[]) AND removed_at IS NULL`,
     [tenantIds],
   );
   return rows.map((r) => ({

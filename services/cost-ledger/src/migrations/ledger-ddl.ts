@@ -244,3 +244,11 @@ export function updateSpaceDdl(schema: string): string[] {
 export function costLinesAsJsonDdl(schema: string): string[] {
   return [`ALTER TABLE ${ident(schema)}.usage_records ALTER COLUMN cost_lines TYPE json USING cost_lines::json`];
 }
+
+/** A removed budget keeps its row and periods for history, but no longer counts spend or limits calls. */
+export function budgetRemovalDdl(schema: string): string[] {
+  const s = ident(schema);
+  return [
+    `ALTER TABLE ${s}.budgets ADD COLUMN removed_at timestamptz, ADD COLUMN removed_by text, ADD COLUMN removal_reason text`,
+  ];
+}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AssetRegisteredV1,
   AssetSnapshot,
+  BudgetRemovedV1,
   BudgetStateChangedV1,
   createEnvelope,
   EventEnvelope,
@@ -106,6 +107,10 @@ describe('policy entities from inventory and cost events', () => {
     );
     const over = await waitFor('model call denied over budget', callModel, (r) => r.outcome === 'deny');
     expect(over.determiningPolicies).toContain('all.forbid-model-calls-over-budget');
+
+    await publish(BudgetRemovedV1.type, { budgetId, name: 'agent budget', removedBy: 'finops-key', reason: 'limit set by mistake' }, budgetId);
+    const afterRemoval = await waitFor('model call allowed once the budget is removed', callModel, (r) => r.outcome === 'allow');
+    expect(afterRemoval.determiningPolicies).not.toContain('all.forbid-model-calls-over-budget');
   });
 
   it('removes a tool from scope when the relationship ends', async () => {

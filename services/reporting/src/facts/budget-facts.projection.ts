@@ -1,6 +1,7 @@
 import {
   BudgetDefined,
   BudgetDefinedV1,
+  BudgetRemovedV1,
   BudgetStateChanged,
   BudgetStateChangedV1,
   BudgetThresholdCrossed,
@@ -42,7 +43,7 @@ interface BudgetState {
  */
 export class BudgetFactsProjection implements Projection {
   readonly name = 'reporting-budgets';
-  readonly handles = [BudgetDefinedV1.type, BudgetStateChangedV1.type, BudgetThresholdCrossedV1.type, SpendSignalRaisedV1.type];
+  readonly handles = [BudgetDefinedV1.type, BudgetStateChangedV1.type, BudgetThresholdCrossedV1.type, BudgetRemovedV1.type, SpendSignalRaisedV1.type];
   readonly tables = [{ name: 'budgets' }, { name: 'spend_signals' }];
 
   constructor(readonly topics: string[]) {}
@@ -109,6 +110,8 @@ export function foldBudgets(events: EventEnvelope[]): BudgetState[] {
     } else if (event.type === BudgetStateChangedV1.type) {
       const c = p as BudgetStateChanged;
       Object.assign(state, { state: c.state, period_key: c.periodKey, spent: c.spent });
+    } else if (event.type === BudgetRemovedV1.type) {
+      state.state = 'removed';
     } else {
       const t = p as BudgetThresholdCrossed;
       Object.assign(state, { period_key: t.periodKey, spent: t.spent, threshold_percent: t.thresholdPercent });

@@ -47,7 +47,7 @@ export async function teamWork(pool: Pool, schema: string, tenantId: string, rac
        SELECT owner AS team, count(*)::int AS open FROM ${s}.exception_windows WHERE tenant_id = $1 AND state = 'open' AND owner IS NOT NULL GROUP BY 1),
      budgets AS (
        SELECT scope->>'team' AS team, count(*)::int AS at_risk FROM ${s}.budgets
-       WHERE tenant_id = $1 AND scope ? 'team' AND (state IN ('soft_limit', 'hard_limit') OR threshold_percent >= $3) GROUP BY 1),
+       WHERE tenant_id = $1 AND scope ? 'team' AND state <> 'removed' AND (state IN ('soft_limit', 'hard_limit') OR threshold_percent >= $3) GROUP BY 1),
      incidents AS (
        SELECT owner_team AS team, count(*)::int AS incidents FROM ${s}.evidence_records
        WHERE tenant_id = $1 AND record_type = 'incident' AND owner_team IS NOT NULL GROUP BY 1),

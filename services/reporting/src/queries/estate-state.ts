@@ -46,7 +46,7 @@ export async function budgetsAtRisk(pool: Pool, schema: string, tenantId: string
   const { rows } = await pool.query(
     `SELECT budget_id, name, state, period_key, spent::text, soft_limit::text, hard_limit::text, threshold_percent
      FROM ${ident(schema)}.budgets
-     WHERE tenant_id = $1 AND (state IN ('soft_limit', 'hard_limit') OR threshold_percent >= $2)
+     WHERE tenant_id = $1 AND state <> 'removed' AND (state IN ('soft_limit', 'hard_limit') OR threshold_percent >= $2)
      ORDER BY state = 'hard_limit' DESC, state = 'soft_limit' DESC, threshold_percent DESC NULLS LAST, name`,
     [tenantId, BUDGET_RISK_PERCENT],
   );
