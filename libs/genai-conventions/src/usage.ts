@@ -71,6 +71,7 @@ function assign(usage: TokenUsage, key: keyof TokenUsage, value: number | undefi
 }
 
 const USAGE_KEYS: readonly string[] = Object.values(KEYS).flat();
+const USAGE_KEY_ORDER = new Map(USAGE_KEYS.map((key, index) => [key, index]));
 
 /**
  * Lists the token-count attributes on a span whose value is not a
@@ -79,11 +80,14 @@ const USAGE_KEYS: readonly string[] = Object.values(KEYS).flat();
  * usage vanish silently.
  */
 export function invalidUsageAttributes(attributes: Attributes): string[] {
-  const problems: string[] = [];
-  for (const key of USAGE_KEYS) {
+  // A span carries far fewer attributes than there are usage names, so its own keys are walked.
+  const invalid: string[] = [];
+  for (const key in attributes) {
+    if (!USAGE_KEY_ORDER.has(key)) continue;
     const value = attributes[key];
     if (value === undefined || value === null || toCount(value) !== undefined) continue;
-    problems.push(`${key} = ${JSON.stringify(value)} is not a token count (a whole number from 0 to ${Number.MAX_SAFE_INTEGER})`);
+    invalid.push(key);
   }
-  return problems;
+  invalid.sort((a, b) => USAGE_KEY_ORDER.get(a)! - USAGE_KEY_ORDER.get(b)!);
+  return invalid.map((key) => `${key} = ${JSON.stringify(attributes[key])} is not a token count (a whole number from 0 to ${Number.MAX_SAFE_INTEGER})`);
 }
