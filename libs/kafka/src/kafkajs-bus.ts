@@ -233,7 +233,9 @@ export class KafkajsBus implements MessageBus {
     // Retries are bounded on purpose (see connectProducer); the client warns about it on every connect.
     if (message.startsWith('Limiting retries for the idempotent producer')) return;
     const fields = { kafkaNamespace: entry.namespace, ...rest };
-    if (entry.level === logLevel.ERROR) this.logger.error(fields, message);
+    // A metadata request for a topic created a moment ago: waitForLeaders retries it, so it is not an error.
+    if (message.startsWith('Response Metadata') && rest.error === 'This server does not host this topic-partition') this.logger.debug(fields, message);
+    else if (entry.level === logLevel.ERROR) this.logger.error(fields, message);
     else this.logger.warn(fields, message);
   }
 }
