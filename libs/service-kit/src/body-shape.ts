@@ -19,6 +19,7 @@ export function bodyShapeProblem(body: unknown, options: { allowNul?: boolean } 
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
       if (!options.allowNul && value.includes('\u0000')) return { field: path || 'body', message: `${path || 'body'} contains a NUL character (\\u0000), which cannot be stored; remove it` };
+      if (!options.allowNul && !isWellFormed(value)) return { field: path || 'body', message: `${path || 'body'} ${UNPAIRED_SURROGATE}` };
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
@@ -27,8 +28,16 @@ export function bodyShapeProblem(body: unknown, options: { allowNul?: boolean } 
     for (const [key, item] of entries) {
       const itemPath = path ? `${path}.${key}` : key;
       if (!options.allowNul && key.includes('\u0000')) return { field: path || 'body', message: `a key in ${path || 'body'} contains a NUL character (\\u0000), which cannot be stored; remove it` };
+      if (!options.allowNul && !isWellFormed(key)) return { field: path || 'body', message: `a key in ${path || 'body'} ${UNPAIRED_SURROGATE}` };
       stack.push({ value: item, path: itemPath, depth: depth + 1 });
     }
   }
   return undefined;
+}
+
+const UNPAIRED_SURROGATE = 'contains an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not valid Unicode and cannot be stored; send valid Unicode text';
+
+/** True when the string has no unpaired UTF-16 surrogate; Node 20's String.prototype.isWellFormed, which the ES2022 typings lack. */
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }

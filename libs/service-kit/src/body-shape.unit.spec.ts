@@ -23,6 +23,12 @@ describe('bodyShapeProblem', () => {
     expect(bodyShapeProblem({ tags: ['ok', 'b\u0000'] })?.field).toBe('tags.1');
     expect(bodyShapeProblem({ attributes: { ['k\u0000']: 1 } })?.field).toBe('attributes');
   });
+
+  it('rejects unpaired surrogates, naming the field', () => {
+    expect(bodyShapeProblem({ reasons: ['ok', 'r\ud800'] })).toEqual({ field: 'reasons.1', message: expect.stringContaining('unpaired UTF-16 surrogate') });
+    expect(bodyShapeProblem({ labels: { ['k\udc00']: 'v' } })?.field).toBe('labels');
+    expect(bodyShapeProblem({ name: 'paired \ud83d\ude00' })).toBeUndefined();
+  });
 });
 
 describe('bodyShapeProblem with allowNul', () => {

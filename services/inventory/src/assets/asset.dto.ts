@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ASSET_KINDS, AssetKind, DATA_CLASSIFICATIONS, DataClassification, LIFECYCLE_STATES, LifecycleState } from '@estate/contracts';
 import { IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-/** A visible name: at least one non-space character, and no control or invisible formatting characters. */
-const DISPLAY_NAME = /^(?=.*\S)[^\p{Cc}\p{Cf}]*$/u;
+/** A visible name: at least one non-space character, and no control, formatting, line or paragraph separator characters. */
+const DISPLAY_NAME = /^(?=.*\S)[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 const DISPLAY_NAME_MESSAGE = 'name must contain a visible character and no control or formatting characters (such as a line break or the right-to-left override U+202E)';
 const SETTABLE_LIFECYCLES = LIFECYCLE_STATES.filter((s) => s !== 'retired');
 

@@ -56,10 +56,12 @@ describe('assets and relationships through the REST API', () => {
     expect(secret.status).toBe(400);
     expect(secret.body.field).toBe('labels.api_key');
 
-    for (const name of ['   ', 'evil\n\u202egpj.exe']) {
+    for (const name of ['   ', 'evil\n\u202egpj.exe', 'a\u2028b']) {
       const odd = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name } });
       expect([odd.status, odd.body.field, odd.body.message]).toEqual([400, 'name', expect.stringContaining('name must contain a visible character')]);
     }
+    const surrogate = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name: 'a\ud800b' } });
+    expect([surrogate.status, surrogate.body.field]).toEqual([400, 'name']);
     const retired = await ctx.call('/v1/assets', { method: 'POST', body: { kind: 'tool', name: 'probe', lifecycle: 'retired' } });
     expect([retired.status, retired.body.message]).toEqual([400, expect.stringContaining('POST /v1/assets/{id}/retire')]);
   });
