@@ -176,6 +176,8 @@ describe('approvals and exception windows with the decision point', () => {
     const asAgent = await call(approvals, `/v1/approvals/${fromDecision}/approve`, keys.security.key, { approver: 'support-bot' });
     expect(asAgent.status).toBe(403);
     expect(((await asAgent.json()) as { message: string }).message).toContain('approver "support-bot" is the principal the approval is for');
+    const asAgentSpelledOtherwise = await call(approvals, `/v1/approvals/${fromDecision}/approve`, keys.security.key, { approver: ' Support-Bot ' });
+    expect(asAgentSpelledOtherwise.status).toBe(403);
 
     // The key that asked for a decision may not decide the approval the decision requested.
     const securityDecision = await call(policyService, '/v1/decisions', keys.security.key, refund(81));

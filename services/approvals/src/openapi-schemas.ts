@@ -26,7 +26,7 @@ const APPROVAL_SCOPE_SCHEMA = {
     action: { type: 'string', example: 'tool:issue_refund' },
     resource: ENTITY_REF_SCHEMA,
     toolDefinitionHash: { type: 'string', description: 'Hex SHA-256 of the tool definition; empty when the action is not a tool call' },
-    argumentsHash: { type: 'string', description: 'Hex SHA-256 of the RFC 8785 canonical JSON of the arguments' },
+    argumentsHash: { type: 'string', description: 'Hex SHA-256 of the RFC 8785 canonical JSON of the arguments; empty for a call without arguments' },
     bundleVersion: { type: 'string', example: 'v3' },
   },
 } as unknown as SchemaObjectMetadata;

@@ -117,6 +117,9 @@ describe('trace record', () => {
     expect(invalid.body.details[0].field).toBe('status');
     const reversed = await ingest.get('/v1/traces?from=2026-03-01T00:00:00Z&to=2026-01-01T00:00:00Z');
     expect([reversed.status, reversed.body.field, reversed.body.message]).toEqual([400, 'to', expect.stringContaining('must be after from')]);
+    const noZone = await ingest.get('/v1/traces?from=2026-03-01T00:00:00');
+    expect([noZone.status, noZone.body.details[0].message]).toEqual([400, expect.stringContaining('with a UTC offset')]);
+    expect((await ingest.get('/v1/traces?from=2026-03-01')).status).toBe(200);
   });
 
   it('stores a request larger than one Kafka record batch', async () => {

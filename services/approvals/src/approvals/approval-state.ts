@@ -54,16 +54,24 @@ export function assertApprover(approval: ApprovalRow, role: string): void {
  */
 export function assertNotRequester(approval: ApprovalRow, approver: { keyId: string; role: string; name?: string }): void {
   const scopePrincipal = approval.scope.principal as { type?: string; id?: string } | undefined;
-  const requesterNames = [approval.requested_by, scopePrincipal?.id, scopePrincipal ? `${scopePrincipal.type}::${scopePrincipal.id}` : undefined];
+  const principalNames = scopePrincipal ? [scopePrincipal.id, `${scopePrincipal.type}::${scopePrincipal.id}`, `${scopePrincipal.type}:${scopePrincipal.id}`] : [];
   const who = approver.name ?? `${approver.role}:${approver.keyId}`;
   const next = 'another approver on its path, with their own key, must decide it';
   if (approval.requested_by_key_id === approver.keyId) {
     throw new AppError('forbidden', `this API key requested approval ${approval.approval_id}, and a requester cannot approve or deny its own request; ${next}`);
   }
-  if (requesterNames.includes(who)) {
-    const role = who === scopePrincipal?.id || who === `${scopePrincipal?.type}::${scopePrincipal?.id}` ? 'the principal the approval is for' : 'its requester';
-    throw new AppError('forbidden', `approver "${who}" is ${role} on approval ${approval.approval_id}, and cannot decide it; ${next}`);
+  // Names are free text, so they are compared trimmed and case-folded: "Mallory " is the principal "mallory".
+  const name = comparable(who);
+  if (principalNames.some((n) => comparable(n) === name)) {
+    throw new AppError('forbidden', `approver "${who}" is the principal the approval is for on approval ${approval.approval_id}, and cannot decide it; ${next}`);
   }
+  if (comparable(approval.requested_by) === name) {
+    throw new AppError('forbidden', `approver "${who}" is its requester on approval ${approval.approval_id}, and cannot decide it; ${next}`);
+  }
+}
+
+function comparable(name: string | undefined): string {
+  return (name ?? '').trim().toLowerCase();
 }
 
 /** Checks a caller-stated approval path: it names at least one approver, only known roles, and a quorum of at least 1. */

@@ -143,6 +143,8 @@ export class ApprovalService {
       const approval = assertDecidable(await this.load(client, tenantId, approvalId, true), approvalId, now);
       assertNotRequester(approval, approver);
       assertApprover(approval, approver.role);
+      // A denial is this key's vote too, so a key that already approved cannot deny under another name.
+      await this.assertFirstVoteOfKey(client, tenantId, approvalId, approver.keyId);
       const who = approver.name ?? `${approver.role}:${approver.keyId}`;
       return this.transition(client, approval, 'denied', who, reason, this.event(approval, ApprovalDeniedV1.type, { deniedBy: who, reason }), now);
     });

@@ -21,7 +21,7 @@ export class ApprovalScopeInput extends ApprovalScope {
   @Matches(SHA256_OR_EMPTY, { message: 'toolDefinitionHash must be a lowercase hex SHA-256 (64 characters), or empty when the action is not a tool call' })
   declare toolDefinitionHash: string;
 
-  @Matches(SHA256_OR_EMPTY, { message: 'argumentsHash must be a lowercase hex SHA-256 (64 characters) of the canonical JSON arguments, as the decision response returns it' })
+  @Matches(SHA256_OR_EMPTY, { message: 'argumentsHash must be a lowercase hex SHA-256 (64 characters) of the canonical JSON arguments, as the decision response returns it, or empty for a call without arguments' })
   declare argumentsHash: string;
 }
 

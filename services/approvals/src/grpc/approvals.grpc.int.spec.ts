@@ -111,6 +111,8 @@ describe('approvals gRPC API', () => {
     const sameKey = await grpcRejection(client.call('Approve', { approval_id: created.approval_id, approver: 'Ben' }, keys.security.key));
     expect(sameKey.code).toBe(GrpcStatus.FAILED_PRECONDITION);
     expect(sameKey.details).toContain('this API key already voted');
+    const denyAfterVote = await grpcRejection(client.call('Deny', { approval_id: created.approval_id, approver: 'Cal', reason: 'changed my mind' }, keys.security.key));
+    expect(denyAfterVote.code).toBe(GrpcStatus.FAILED_PRECONDITION);
     const second = await client.call<ApprovalMessage>('Approve', { approval_id: created.approval_id, approver: 'Ben' }, keys.admin.key);
     expect(second.state).toBe('granted');
     expect([...second.approvers].sort()).toEqual(['Ana', 'Ben']);

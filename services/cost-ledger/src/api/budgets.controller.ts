@@ -15,7 +15,7 @@ import { DimensionFilter, dimensionsOf } from './dimensions';
 
 /** A plain decimal amount: digits with an optional fraction, no exponent, sign or spaces. */
 const USD_TEXT = /^(0|[1-9]\d{0,17})(\.\d{1,12})?$/;
-const USD_MESSAGE = (field: string) => `${field} must be USD as a plain decimal string such as "250.00" (no exponent, sign or spaces)`;
+const USD_MESSAGE = (field: string) => `${field} must be USD as a plain decimal string such as "250.00": at most 18 digits before the point and 12 after, with no exponent, sign or spaces`;
 
 class DefineBudgetBody {
   @ApiProperty({ maxLength: 200 }) @IsString() @MaxLength(200) @Matches(/\S/, { message: 'name must contain a visible character' }) name!: string;

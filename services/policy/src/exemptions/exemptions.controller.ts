@@ -48,7 +48,7 @@ export class ExemptionsController {
     );
     const row = rows[0];
     if (!row) {
-      throw new AppError('not_found', `grant for ${params.approvalId} not found at the decision point yet; a granted approval arrives from the approvals topic within seconds, so retry shortly`, 'approvalId');
+      throw new AppError('not_found', `grant for ${params.approvalId} not found at the decision point. A granted approval arrives from the approvals topic within seconds, so retry shortly if it was granted; a pending, denied or expired approval has no grant`, 'approvalId');
     }
     const inForce = row.path_known && row.grant_expires_at.getTime() > Date.now();
     return { approvalId: row.approval_id, grantedAt: row.granted_at.toISOString(), grantExpiresAt: row.grant_expires_at.toISOString(), approvers: row.approvers, inForce };
@@ -64,7 +64,7 @@ export class ExemptionsController {
     );
     const row = rows[0];
     if (!row) {
-      throw new AppError('not_found', `exception window ${params.windowId} not found at the decision point yet; an opened window arrives from the approvals topic within seconds, so retry shortly`, 'windowId');
+      throw new AppError('not_found', `exception window ${params.windowId} not found at the decision point. An opened window arrives from the approvals topic within seconds, so retry shortly if it was just opened`, 'windowId');
     }
     const now = Date.now();
     const inForce = row.state === 'open' && row.starts_at.getTime() <= now && row.ends_at.getTime() > now;

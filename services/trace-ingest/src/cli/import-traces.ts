@@ -68,7 +68,12 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\nSends OTLP/JSON lines files in chunks of --lines lines, and other trace files whole, to POST /v1/traces/import.\n`);
     return;
   }
-  if (!values.url || !values.key || positionals.length === 0) throw new Error(USAGE);
+  const { url, key } = values;
+  if (!url || !key || positionals.length === 0) {
+    const missing = [!url && '--url', !key && '--key', positionals.length === 0 && 'at least one FILE'].filter(Boolean);
+    throw new Error(`missing ${missing.join(', ')}\n${USAGE}`);
+  }
+  if (!/^https?:\/\//.test(url)) throw new Error(`--url must start with http:// or https://, got ${url}`);
   const linesPerChunk = Number(values.lines);
   if (!Number.isInteger(linesPerChunk) || linesPerChunk < 1) throw new Error(`--lines must be a positive integer, got ${values.lines}`);
 
@@ -78,7 +83,7 @@ async function main(): Promise<void> {
     let accepted = 0;
     let rejected = 0;
     for (const [index, part] of parts.entries()) {
-      const result = await post(values.url, values.key, part.body, part.type).catch((error: Error) => {
+      const result = await post(url, key, part.body, part.type).catch((error: Error) => {
         throw new Error(`${file} part ${index + 1} of ${parts.length}: ${error.message}`);
       });
       accepted += result.acceptedSpans;

@@ -12,11 +12,15 @@ class TraceIdParams {
   @Matches(TRACE_ID, { message: 'traceId must be 32 lowercase hex characters' }) traceId!: string;
 }
 
+/** A date alone is read as UTC midnight, but a date-time must carry its offset, or the server's zone would decide it. */
+const DATE_OR_ZONED_TIME = /^\d{4}-\d{2}-\d{2}$|T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
+const zoneMessage = (field: string) => `${field} must be a date (2026-03-01) or a date-time with a UTC offset (2026-03-01T00:00:00Z)`;
+
 export class TraceSearchQuery {
   /** Inclusive lower bound on the trace's start time (ISO 8601). */
-  @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE_OR_ZONED_TIME, { message: zoneMessage('from') }) from?: string;
   /** Exclusive upper bound on the trace's start time (ISO 8601). */
-  @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @IsOptional() @IsISO8601({ strict: true }) @Matches(DATE_OR_ZONED_TIME, { message: zoneMessage('to') }) to?: string;
   @IsOptional() @IsString() service?: string;
   @IsOptional() @IsString() environment?: string;
   @IsOptional() @IsString() workflow?: string;
