@@ -121,7 +121,7 @@ export class ApprovalService {
   /**
    * Rejects a second vote from the same API key. Approver names are free
    * text, so only distinct keys make a quorum of distinct approvers. The
-   * caller holds the approval row FOR UPDATE, and a unique index on the key
+   * caller has locked the approval row FOR UPDATE, and a unique index on the key
    * backs this check.
    */
   private async assertFirstVoteOfKey(client: PoolClient, tenantId: string, approvalId: string, keyId: string): Promise<void> {
