@@ -17,7 +17,7 @@ class WindowIdParams {
 }
 
 /**
- * Returns grants and exception windows as the decision point has them. They
+ * Grants and exception windows as the decision point has them. They
  * arrive from the approvals topic shortly after the approvals service
  * records them, so an agent runtime resuming after a grant can wait here
  * until the decision point will honour it.
