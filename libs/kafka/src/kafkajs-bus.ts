@@ -120,10 +120,14 @@ export class KafkajsBus implements MessageBus {
 
   /** Returns the log start and end offset of every partition, ordered by partition. */
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    return this.withAdmin(async (admin) => {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
-    });
+    // A partition created a moment ago can answer NOT_LEADER_OR_FOLLOWER before its log is ready, so retryable errors are retried.
+    const offsets = await withRetry(
+      () => this.withAdmin((admin) => admin.fetchTopicOffsets(topic)),
+      isRetryableKafkaError,
+      TOPIC_LEADER_WAIT,
+      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topic }, 'topic offsets not available yet; retrying'),
+    );
+    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
   }
 
   /** Answers a metadata request; readiness checks use it. */

@@ -136,6 +136,16 @@ export class PlatformaticKafkaBus implements MessageBus {
 
   /** Returns the log start and end offset of every partition, ordered by partition. */
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    // A partition created a moment ago can answer NOT_LEADER_OR_FOLLOWER before its log is ready, so retryable errors are retried.
+    return withRetry(
+      () => this.readOffsets(topic),
+      isRetryableKafkaError,
+      TOPIC_LEADER_WAIT,
+      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topic }, 'topic offsets not available yet; retrying'),
+    );
+  }
+
+  private async readOffsets(topic: string): Promise<PartitionOffsets[]> {
     return this.withAdmin(async (admin) => {
       const metadata = await admin.metadata({ topics: [topic] });
       const count = metadata.topics.get(topic)?.partitionsCount ?? 0;
