@@ -136,7 +136,7 @@ export class PlatformaticKafkaBus implements MessageBus {
 
   /** Returns the log start and end offset of every partition, ordered by partition. */
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    // A partition created a moment ago can answer NOT_LEADER_OR_FOLLOWER before its log is ready, so retryable errors are retried.
+    // A partition created a moment ago can return NOT_LEADER_OR_FOLLOWER before its log is ready, so retryable errors are retried.
     return withRetry(
       () => this.readOffsets(topic),
       isRetryableKafkaError,
