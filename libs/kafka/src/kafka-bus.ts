@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { BusConsumer, MessageBus } from './bus';
 import { createMessageBus, kafkaClientFromEnvironment } from './create-bus';
+import { isRetryableKafkaError } from './errors';
+import { withRetry } from './retry';
+import { TOPIC_READY_WAIT } from './topic-readiness';
 import type { ConsumerOptions, KafkaBusSettings, KafkaClientName, OutboundRecord, PartitionOffsets, TopicCreation } from './types';
 
 /**
@@ -58,7 +61,10 @@ export class KafkaBus implements MessageBus {
   readonly client: KafkaClientName;
   private readonly delegate: MessageBus;
 
-  constructor(settings: KafkaBusSettings, logger: Logger) {
+  constructor(
+    settings: KafkaBusSettings,
+    private readonly logger: Logger,
+  ) {
     this.client = settings.client ?? kafkaClientFromEnvironment();
     this.delegate = createMessageBus(this.client, settings, logger);
   }
@@ -85,8 +91,14 @@ export class KafkaBus implements MessageBus {
     return this.delegate.deleteTopics(names);
   }
 
+  /** Returns each partition's offsets. A partition created a moment ago can return NOT_LEADER_OR_FOLLOWER, so retryable errors are retried. */
   topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    return this.delegate.topicOffsets(topic);
+    return withRetry(
+      () => this.delegate.topicOffsets(topic),
+      isRetryableKafkaError,
+      TOPIC_READY_WAIT,
+      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topic }, 'topic offsets not available yet; retrying'),
+    );
   }
 
   /** Sends a metadata request, so readiness checks fail when no broker responds. */

@@ -1,9 +1,10 @@
 import { Admin, CompressionTypes, Consumer, Kafka, logLevel, LogEntry, Partitioners, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { BusConsumer, MessageBus } from './bus';
-import { isRetryableKafkaError, isTopicWaitRetryable, TopicsNotReadyError } from './errors';
+import { isRetryableKafkaError } from './errors';
 import { useNativeCrc32c } from './native-crc32c';
-import { DEFAULT_RETRY, RetryPolicy, TOPIC_LEADER_WAIT, withRetry } from './retry';
+import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+import { waitForLeaders } from './topic-readiness';
 import type {
   Assignment,
   ConsumerOptions,
@@ -89,29 +90,14 @@ export class KafkajsBus implements MessageBus {
         })),
       });
       const names = missing.map((t) => t.name);
-      await this.waitForLeaders(admin, names);
+      // kafkajs's own leader wait fails when the broker still reports a new topic unknown, so the shared wait replaces it.
+      await waitForLeaders(names, async () => {
+        const { topics } = await admin.fetchTopicMetadata({ topics: names });
+        return topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0)).map((t) => t.name);
+      }, this.logger);
       this.logger.info({ topics: names }, 'created kafka topics');
       return names;
     });
-  }
-
-  /**
-   * Waits until the broker's metadata lists every partition of `names` with a
-   * leader. A KRaft broker applies a new topic shortly after the controller
-   * commits it, so it may report the topic as unknown for a moment. kafkajs's
-   * own wait fails on that error, so this one retries it.
-   */
-  private async waitForLeaders(admin: Admin, names: string[]): Promise<void> {
-    await withRetry(
-      async () => {
-        const { topics } = await admin.fetchTopicMetadata({ topics: names });
-        const leaderless = topics.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
-        if (leaderless.length > 0) throw new TopicsNotReadyError(leaderless.map((t) => t.name));
-      },
-      isTopicWaitRetryable,
-      TOPIC_LEADER_WAIT,
-      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topics: names }, 'new topics have no leader yet; retrying'),
-    );
   }
 
   async deleteTopics(names: string[]): Promise<void> {
@@ -120,14 +106,10 @@ export class KafkajsBus implements MessageBus {
 
   /** Returns the log start and end offset of every partition, ordered by partition. */
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    // A partition created a moment ago can return NOT_LEADER_OR_FOLLOWER before its log is ready, so retryable errors are retried.
-    const offsets = await withRetry(
-      () => this.withAdmin((admin) => admin.fetchTopicOffsets(topic)),
-      isRetryableKafkaError,
-      TOPIC_LEADER_WAIT,
-      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topic }, 'topic offsets not available yet; retrying'),
-    );
-    return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+    return this.withAdmin(async (admin) => {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.map((o) => ({ partition: o.partition, low: o.low, high: o.high })).sort((a, b) => a.partition - b.partition);
+    });
   }
 
   /** Answers a metadata request; readiness checks use it. */

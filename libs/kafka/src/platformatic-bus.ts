@@ -2,8 +2,9 @@ import { Admin, compatibilityPartitioner, ProduceAcks, Producer } from '@platfor
 import type { Logger } from 'pino';
 import type { BusConsumer, MessageBus } from './bus';
 import { PlatformaticConsumer } from './platformatic-consumer';
-import { isRetryableKafkaError, isTopicWaitRetryable, TopicsNotReadyError } from './errors';
-import { DEFAULT_RETRY, RetryPolicy, TOPIC_LEADER_WAIT, withRetry } from './retry';
+import { isRetryableKafkaError } from './errors';
+import { DEFAULT_RETRY, RetryPolicy, withRetry } from './retry';
+import { waitForLeaders } from './topic-readiness';
 import type { ConsumerOptions, KafkaBusSettings, OutboundRecord, PartitionOffsets, TopicCreation } from './types';
 
 const EARLIEST = -2n;
@@ -87,7 +88,14 @@ export class PlatformaticKafkaBus implements MessageBus {
       }
       if (created.length === 0) return [];
       const names = created.map((t) => t.name);
-      await this.waitForLeaders(admin, names);
+      // Fresh metadata must list the new topics, so that a later listing or send finds them.
+      await waitForLeaders(names, async () => {
+        const { topics: known } = await admin.metadata({ topics: names, forceUpdate: true });
+        return names.filter((name) => {
+          const partitions = known.get(name)?.partitions ?? [];
+          return partitions.length === 0 || partitions.some((p) => p.leader < 0);
+        });
+      }, this.logger);
       this.logger.info({ topics: names }, 'created kafka topics');
       return names;
     });
@@ -110,42 +118,12 @@ export class PlatformaticKafkaBus implements MessageBus {
     }
   }
 
-  /**
-   * Waits until fresh metadata lists every partition of `names` with a leader,
-   * so that a later listing or send finds the new topics.
-   */
-  private async waitForLeaders(admin: Admin, names: string[]): Promise<void> {
-    await withRetry(
-      async () => {
-        const { topics } = await admin.metadata({ topics: names, forceUpdate: true });
-        const leaderless = names.filter((name) => {
-          const partitions = topics.get(name)?.partitions ?? [];
-          return partitions.length === 0 || partitions.some((p) => p.leader < 0);
-        });
-        if (leaderless.length > 0) throw new TopicsNotReadyError(leaderless);
-      },
-      isTopicWaitRetryable,
-      TOPIC_LEADER_WAIT,
-      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topics: names }, 'new topics have no leader yet; retrying'),
-    );
-  }
-
   async deleteTopics(names: string[]): Promise<void> {
     await this.withAdmin((admin) => admin.deleteTopics({ topics: names }));
   }
 
   /** Returns the log start and end offset of every partition, ordered by partition. */
   async topicOffsets(topic: string): Promise<PartitionOffsets[]> {
-    // A partition created a moment ago can return NOT_LEADER_OR_FOLLOWER before its log is ready, so retryable errors are retried.
-    return withRetry(
-      () => this.readOffsets(topic),
-      isRetryableKafkaError,
-      TOPIC_LEADER_WAIT,
-      (error, attempt, delayMs) => this.logger.debug({ err: error, attempt, delayMs, topic }, 'topic offsets not available yet; retrying'),
-    );
-  }
-
-  private async readOffsets(topic: string): Promise<PartitionOffsets[]> {
     return this.withAdmin(async (admin) => {
       const metadata = await admin.metadata({ topics: [topic] });
       const count = metadata.topics.get(topic)?.partitionsCount ?? 0;

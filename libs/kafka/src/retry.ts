@@ -6,9 +6,6 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 5, initialDelayMs: 100, maxDelayMs: 5000 };
 
-/** Backoff while a new topic's leaders appear: 8 to 17 s in all before giving up. */
-export const TOPIC_LEADER_WAIT: RetryPolicy = { retries: 20, initialDelayMs: 50, maxDelayMs: 1000 };
-
 /** Delay before attempt `attempt` (1-based): exponential with full jitter, capped. */
 export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
