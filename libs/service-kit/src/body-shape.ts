@@ -9,9 +9,11 @@ export interface BodyShapeProblem {
 /**
  * Finds the first part of a parsed JSON body that no service can store or
  * validate: nesting deeper than MAX_BODY_DEPTH, which would overflow the
- * validator's stack, or a NUL character in a string or key, which Postgres
- * text and jsonb reject (`allowNul` skips that check for bodies that replace
- * NUL themselves). The walk is iterative, so any depth is safe here.
+ * validator's stack, a NUL character in a string or key, which Postgres
+ * text and jsonb reject, or an unpaired UTF-16 surrogate, which jsonb
+ * rejects. `allowNul` skips both character checks for bodies whose service
+ * replaces such characters itself, as trace import does. The walk is
+ * iterative, so any depth is safe here.
  */
 export function bodyShapeProblem(body: unknown, options: { allowNul?: boolean } = {}): BodyShapeProblem | undefined {
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: body, path: '', depth: 0 }];
@@ -37,7 +39,7 @@ export function bodyShapeProblem(body: unknown, options: { allowNul?: boolean } 
 
 const UNPAIRED_SURROGATE = 'contains an unpaired UTF-16 surrogate (such as \\ud800 alone), which is not valid Unicode and cannot be stored; send valid Unicode text';
 
-/** True when the string has no unpaired UTF-16 surrogate; Node 20's String.prototype.isWellFormed, which the ES2022 typings lack. */
+/** Tells whether the string has no unpaired UTF-16 surrogate, through Node 20's String.prototype.isWellFormed, which the ES2022 typings lack. */
 function isWellFormed(text: string): boolean {
   return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }

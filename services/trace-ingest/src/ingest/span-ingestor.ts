@@ -106,7 +106,7 @@ export class SpanIngestor {
     const oversized = new Set(rejected.map((r) => r.path));
     for (const observed of observeAssets(spans.filter((s) => !oversized.has(`span ${s.spanId}`)))) {
       const envelope = createEnvelope({ type: AssetObservedV1.type, schemaVersion: 1, tenantId, producer: PRODUCER, key: AssetObservedV1.partitionKey(observed), payload: observed, correlationId: observed.exampleTraceId });
-      records.push({ ...encodeEvent(envelope), topic: this.settings.topics.observations });
+      records.push(withoutLoneSurrogates({ ...encodeEvent(envelope), topic: this.settings.topics.observations }));
     }
     return records;
   }
@@ -122,7 +122,7 @@ export class SpanIngestor {
     let record: OutboundRecord | undefined;
     let problem: string;
     try {
-      record = { ...encodeEvent(envelope), topic: this.settings.topics.spans };
+      record = withoutLoneSurrogates({ ...encodeEvent(envelope), topic: this.settings.topics.spans });
       problem = `span is ${record.value.length} bytes after truncation; the limit is ${MAX_EVENT_BYTES}. Lower its attribute count or sizes`;
     } catch (error) {
       if (!(error instanceof ContractError)) throw error;
@@ -149,4 +149,21 @@ export class SpanIngestor {
       throw new AppError('unavailable', 'spans could not be stored durably right now; retry the request with backoff', undefined, true);
     }
   }
+}
+
+/** An unpaired UTF-16 surrogate as JSON.stringify writes it (`\udXXX`), not itself escaped by a backslash. */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+/**
+ * Replaces each unpaired surrogate in an encoded event with U+FFFD, as span
+ * staging does for NUL. Postgres jsonb rejects such escapes, so every consumer
+ * that stores the span would otherwise send the whole record to the
+ * dead-letter topic. A paired surrogate is written as text, never escaped.
+ */
+function withoutLoneSurrogates(record: OutboundRecord): OutboundRecord {
+  const value = Buffer.isBuffer(record.value) ? record.value : Buffer.from(record.value);
+  if (!value.includes('\\ud')) return record;
+  const text = value.toString('utf8');
+  const fixed = text.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd');
+  return fixed === text ? record : { ...record, value: Buffer.from(fixed) };
 }

@@ -24,4 +24,15 @@ describe('span ingestor records', () => {
     expect(spanRecords).toHaveLength(1);
     expect(JSON.parse(spanRecords[0].value.toString()).payload.spans.map((s: { spanId: string }) => s.spanId)).toEqual(['b'.repeat(16)]);
   });
+
+  it('replaces unpaired surrogates in records', () => {
+    const lone = { ...span('b'.repeat(16), 'chat\udc00'), attributes: { prompt: 'a\ud800b', literal: '\\ud800', emoji: '\ud83d\ude00' } };
+
+    const { records, result } = ingestor.toRecords('tenant-a', 'otlp-http-json', { spans: [lone], rejected: [] });
+
+    expect(result.accepted).toBe(1);
+    const stored = JSON.parse(records.find((r) => r.topic === TOPICS.spans)!.value.toString()).payload.spans[0];
+    expect(stored.name).toBe('chat\ufffd');
+    expect(stored.attributes).toEqual({ prompt: 'a\ufffdb', literal: '\\ud800', emoji: '\ud83d\ude00' });
+  });
 });
