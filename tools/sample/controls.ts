@@ -95,8 +95,8 @@ async function waitForState(client: ServiceClient, what: string, path: string, s
 }
 
 /** Waits until the decision point has a grant or window (`/v1/exemptions/...`) and it is in force. */
-async function waitForDecisionPoint(client: ServiceClient, what: string, path: string, timeoutMs: number): Promise<void> {
-  await pollUntil(what, () => client.call<{ inForce?: boolean }>('policy', path, { role: 'security', accept: [404] }), (r) => r.status === 200 && r.body.inForce === true, timeoutMs, 'controls');
+async function waitForDecisionPoint(client: ServiceClient, description: string, path: string, timeoutMs: number): Promise<void> {
+  await pollUntil(description, () => client.call<{ inForce?: boolean }>('policy', path, { role: 'security', accept: [404] }), (r) => r.status === 200 && r.body.inForce === true, timeoutMs, 'controls');
 }
 
 /**

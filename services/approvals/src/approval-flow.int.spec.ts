@@ -113,12 +113,12 @@ describe('approvals and exception windows with the decision point', () => {
     const waited = (await (await call(approvals, `/v1/approvals/${approvalId}/wait?timeoutSeconds=1`, keys['ai-engineering'].key, undefined, 'GET')).json()) as { state: string };
     expect(waited.state).toBe('granted');
 
-    const held = await waitFor(
-      'grant held by the decision point',
+    const grantAtDecisionPoint = await waitFor(
+      'grant known to the decision point',
       async () => call(policyService, `/v1/exemptions/grants/${approvalId}`, keys.security.key, undefined, 'GET'),
       (response) => response.status === 200,
     );
-    expect(await held.json()).toMatchObject({ approvalId, approvers: ['Ana (security lead)'], inForce: true });
+    expect(await grantAtDecisionPoint.json()).toMatchObject({ approvalId, approvers: ['Ana (security lead)'], inForce: true });
     const after = await decide(refund(40));
     expect([after.outcome, after.grantApprovalId]).toEqual(['allow', approvalId]);
     const otherArguments = await decide(refund(4000));
