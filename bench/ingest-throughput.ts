@@ -12,7 +12,12 @@
  * INGEST_LAYOUT chooses how the service runs. `split` (the default) runs the
  * receiver role in this process and the projector role in a child process,
  * as a deployment that scales intake apart from projection would. `single`
- * runs the whole service in this process. INGEST_PROJECTOR_NICE (0 to 19,
+ * runs the whole service in this process. INGEST_RECEIVER_PROCESSES (1 to 8,
+ * default 1) above 1 moves the receiver role out of this process into that
+ * many Node cluster workers sharing one port (trace-receivers.ts), as a
+ * deployment uses more than one core for intake. There,
+ * INGEST_RECEIVER_KAFKA_CLIENT sets the workers' KAFKA_CLIENT and
+ * INGEST_RECEIVER_SEMI_SPACE_MB their V8 `--max-semi-space-size`. INGEST_PROJECTOR_NICE (0 to 19,
  * default 0) lowers the projector's scheduling priority, which gives the
  * receivers the CPU first while the projection catches up from Kafka. INGEST_RECEIVE_ONLY=1 runs no
  * projection at all and skips step 2. INGEST_PROGRESS=1 prints each poll
@@ -31,7 +36,7 @@ import { Topics } from '@estate/contracts';
 import { KafkaBus } from '@estate/kafka';
 import { ident } from '@estate/projection';
 import { createLogger } from '@estate/telemetry';
-import { dropSchema, freshTopic, issueTestKeys, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
+import { dropSchema, freshSchemaName, freshTopic, issueTestKeys, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
 import { appModule, migrations, projectionsForRole } from '../services/trace-ingest/src/app.module';
 import { OtlpReceivers } from '../services/trace-ingest/src/otlp/otlp-receivers';
 import { DEFAULT_LIMITS, TraceIngestSettings } from '../services/trace-ingest/src/settings';
@@ -48,6 +53,16 @@ const RECEIVE_ONLY = process.env.INGEST_RECEIVE_ONLY === '1';
 const LAYOUT = process.env.INGEST_LAYOUT === 'single' ? 'single' : 'split';
 /** Scheduling priority of the projector process in the split layout (0 = same as the receivers). */
 const PROJECTOR_NICE = integerFromEnv('INGEST_PROJECTOR_NICE', 0, 0, 19);
+/** Receiver processes: 1 runs the receivers in this process, more runs them as cluster workers in a child. */
+const RECEIVER_PROCESSES = integerFromEnv('INGEST_RECEIVER_PROCESSES', 1, 1, 8);
+
+interface Receivers {
+  schema: string;
+  httpPort: number;
+  /** Processes whose peak memory the result reports. */
+  pids: number[];
+  stop(): Promise<void>;
+}
 
 async function main(): Promise<void> {
   const infra = testInfrastructure();
@@ -67,12 +82,11 @@ async function main(): Promise<void> {
       approvalEvents: await freshTopic(bus, Topics.approvalEvents, 3),
     },
   };
-  const role = RECEIVE_ONLY || LAYOUT === 'split' ? 'receiver' : 'all';
-  const service = await startServiceForTest('trace-ingest', { migrations, projections: projectionsForRole(role, settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings, role));
-  const schema = service.options.schema;
+  const receivers = RECEIVER_PROCESSES > 1 ? await startReceiverCluster(settings.topics) : await startReceiversHere(settings);
+  const schema = receivers.schema;
   const projector = !RECEIVE_ONLY && LAYOUT === 'split' ? await startProjector(schema, settings.topics) : undefined;
-  process.stdout.write(`layout: ${RECEIVE_ONLY ? 'receiver only' : LAYOUT === 'split' ? `receiver in this process, projector in a child process at nice ${PROJECTOR_NICE}` : 'one process'}\n`);
-  const url = `http://127.0.0.1:${service.app.get(OtlpReceivers).httpPort}/v1/traces`;
+  process.stdout.write(`layout: ${describeLayout()}\n`);
+  const url = `http://127.0.0.1:${receivers.httpPort}/v1/traces`;
   const tenantId = `bench-${uniqueSuffix()}`;
   const { ingest } = await issueTestKeys(bus, tenantId, ['ingest']);
   const headers = { 'content-type': 'application/x-protobuf', authorization: `Bearer ${ingest.key}` };
@@ -87,7 +101,7 @@ async function main(): Promise<void> {
     process.stdout.write(`throughput: ${throughput.spansPerSecond.toFixed(0)} spans/s accepted and durably appended (${throughput.ok}/${REQUESTS} requests of ${SPANS_PER_REQUEST} spans, ${fixed.body.length} bytes each, ${CONNECTIONS} connections, ${throughput.seconds.toFixed(2)} s)\n`);
 
     if (RECEIVE_ONLY) {
-      printBenchResult({ benchmark: 'ingest-throughput', receiveOnly: true, spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS });
+      printBenchResult({ benchmark: 'ingest-throughput', receiveOnly: true, receiverProcesses: RECEIVER_PROCESSES, ...receiverTuning(), spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS });
       return;
     }
     const marker = agentTraceBody(8);
@@ -98,13 +112,14 @@ async function main(): Promise<void> {
 
     const freshness = await measureFreshness(pool, schema, tenantId, send, throughput.spansPerSecond * 0.7);
     process.stdout.write(`freshness at ${freshness.spansPerSecond.toFixed(0)} spans/s offered (70% load): queryable p50 ${freshness.p50.toFixed(0)} ms, p99 ${freshness.p99.toFixed(0)} ms, max ${freshness.max.toFixed(0)} ms over ${freshness.samples} traces\n`);
-    const receiverMb = peakMemoryMb(process.pid);
+    const receiverMb = receivers.pids.map(peakMemoryMb);
     const projectorMb = projector?.pid ? peakMemoryMb(projector.pid) : undefined;
-    process.stdout.write(`peak resident memory (VmHWM): ${LAYOUT === 'split' ? `receiver process ${receiverMb} MB (with this benchmark's own code), projector process ${projectorMb} MB` : `service process ${receiverMb} MB (with this benchmark's own code)`}\n`);
-    printBenchResult({ benchmark: 'ingest-throughput', layout: LAYOUT, projectorNice: LAYOUT === 'split' ? PROJECTOR_NICE : undefined, receiverHwmMb: receiverMb, projectorHwmMb: projectorMb, spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS, freshnessP50Ms: Math.round(freshness.p50), freshnessP99Ms: Math.round(freshness.p99), freshnessMaxMs: Math.round(freshness.max), offeredSpansPerSecond: Math.round(freshness.spansPerSecond) });
+    const receiverNote = RECEIVER_PROCESSES > 1 ? `receiver workers ${receiverMb.join(' and ')} MB` : `receiver process ${receiverMb[0]} MB (with this benchmark's own code)`;
+    process.stdout.write(`peak resident memory (VmHWM): ${LAYOUT === 'split' ? `${receiverNote}, projector process ${projectorMb} MB` : `service process ${receiverMb[0]} MB (with this benchmark's own code)`}\n`);
+    printBenchResult({ benchmark: 'ingest-throughput', layout: LAYOUT, receiverProcesses: RECEIVER_PROCESSES, ...receiverTuning(), projectorNice: LAYOUT === 'split' ? PROJECTOR_NICE : undefined, receiverHwmMb: Math.max(...receiverMb), projectorHwmMb: projectorMb, spansPerSecond: Math.round(throughput.spansPerSecond), payloadBytes: fixed.body.length, spansPerRequest: SPANS_PER_REQUEST, requests: REQUESTS, connections: CONNECTIONS, freshnessP50Ms: Math.round(freshness.p50), freshnessP99Ms: Math.round(freshness.p99), freshnessMaxMs: Math.round(freshness.max), offeredSpansPerSecond: Math.round(freshness.spansPerSecond) });
   } finally {
-    await stopProjector(projector);
-    await service.stop();
+    await stopChild(projector);
+    await receivers.stop();
     await dropSchema(pool, schema);
     await pool.end();
     await bus.deleteTopics(Object.values(settings.topics));
@@ -115,6 +130,49 @@ async function main(): Promise<void> {
 /** Reads a process's peak resident memory (VmHWM) in whole MB. */
 function peakMemoryMb(pid: number): number {
   return Math.round(readMemoryMb(pid)?.hwm ?? Number.NaN);
+}
+
+/** The receiver workers' Kafka client and semi-space size, when the cluster layout sets them. */
+function receiverTuning(): { receiverKafkaClient?: string; receiverSemiSpaceMb?: number } {
+  if (RECEIVER_PROCESSES === 1) return {};
+  const semiSpace = process.env.INGEST_RECEIVER_SEMI_SPACE_MB;
+  return { receiverKafkaClient: process.env.INGEST_RECEIVER_KAFKA_CLIENT ?? process.env.KAFKA_CLIENT ?? 'kafkajs', receiverSemiSpaceMb: semiSpace ? Number(semiSpace) : undefined };
+}
+
+function describeLayout(): string {
+  const intake = RECEIVER_PROCESSES > 1 ? `receiver in ${RECEIVER_PROCESSES} cluster workers` : 'receiver in this process';
+  if (RECEIVE_ONLY) return `${intake}, no projection`;
+  return LAYOUT === 'split' ? `${intake}, projector in a child process at nice ${PROJECTOR_NICE}` : 'one process';
+}
+
+/** Runs the receiver role (or, in the single layout, the whole service) in this process on a fresh schema. */
+async function startReceiversHere(settings: TraceIngestSettings): Promise<Receivers> {
+  const role = RECEIVE_ONLY || LAYOUT === 'split' ? 'receiver' : 'all';
+  const service = await startServiceForTest('trace-ingest', { migrations, projections: projectionsForRole(role, settings), config: { DB_POOL_SIZE: 10 } }, (options) => appModule(options, settings, role));
+  return { schema: service.options.schema, httpPort: service.app.get(OtlpReceivers).httpPort, pids: [process.pid], stop: () => service.stop() };
+}
+
+/** Runs the receiver role in RECEIVER_PROCESSES cluster workers of one child process on a fresh schema. */
+async function startReceiverCluster(topics: TraceIngestSettings['topics']): Promise<Receivers> {
+  if (LAYOUT === 'single') throw new Error('INGEST_RECEIVER_PROCESSES above 1 needs the split layout');
+  const schema = freshSchemaName('trace_ingest');
+  const semiSpace = process.env.INGEST_RECEIVER_SEMI_SPACE_MB ? [`--max-semi-space-size=${integerFromEnv('INGEST_RECEIVER_SEMI_SPACE_MB', 16, 1, 256)}`] : [];
+  const child = spawn(process.execPath, [...semiSpace, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-receivers.ts'), String(RECEIVER_PROCESSES), schema, JSON.stringify(topics)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, KAFKA_CLIENT: process.env.INGEST_RECEIVER_KAFKA_CLIENT ?? process.env.KAFKA_CLIENT },
+  });
+  const output = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.once('exit', (code) => reject(new Error(`receiver cluster exited with ${code} before it was ready`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (/^ready$/m.test(text)) resolve(text);
+    });
+  });
+  const workers = [...output.matchAll(/^worker (\d+) (\d+)$/gm)];
+  const port = workers[0][2];
+  const pids = workers.map((w) => Number(w[1]));
+  return { schema, httpPort: Number(port), pids, stop: () => stopChild(child) };
 }
 
 /** Starts the projector role in its own Node process and waits until its projections run. */
@@ -133,7 +191,7 @@ async function startProjector(schema: string, topics: TraceIngestSettings['topic
   return child;
 }
 
-async function stopProjector(child: ChildProcess | undefined): Promise<void> {
+async function stopChild(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');

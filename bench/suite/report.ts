@@ -72,6 +72,9 @@ export function headlines(outcomes: Map<string, StepOutcome>): Headline[] {
   const receiversAlone = figure('ingest-receive-only', /^spansPerSecond$/);
   rows.push({ figure: 'OTLP ingest, receivers alone (no projection running)', value: receiversAlone, unit: 'spans/s', limit: `producer tool ${round(producerSpans)} spans/s`, ratio: receiversAlone && producerSpans ? receiversAlone / producerSpans : undefined, target: 'reported', verdict: receiversAlone === undefined ? 'not available' : 'reported' });
 
+  const clustered = figure('ingest-receive-cluster', /^spansPerSecond$/);
+  rows.push({ figure: 'OTLP ingest, receivers alone in 2 cluster workers on @platformatic/kafka', value: clustered, unit: 'spans/s', limit: `producer tool ${round(producerSpans)} spans/s`, ratio: clustered && producerSpans ? clustered / producerSpans : undefined, target: 'reported', verdict: clustered === undefined ? 'not available' : 'reported' });
+
   const freshness = figure('ingest-throughput', /freshnessP99Ms/i);
   rows.push({ figure: 'freshness p99', value: freshness, unit: 'ms', target: '≤ 1000 ms', verdict: verdictOf(freshness, (v) => v <= 1000) });
 

@@ -54,6 +54,16 @@ export const STEPS: Step[] = [
     sizes: { smoke: { INGEST_RECEIVE_ONLY: '1' }, full: { INGEST_RECEIVE_ONLY: '1', INGEST_REQUESTS: '600' } },
     timeoutSeconds: 120,
   },
+  {
+    id: 'ingest-receive-cluster',
+    kind: 'ours',
+    script: 'bench/ingest-throughput.ts',
+    sizes: {
+      smoke: { INGEST_RECEIVE_ONLY: '1', INGEST_RECEIVER_PROCESSES: '2', INGEST_RECEIVER_KAFKA_CLIENT: 'platformatic' },
+      full: { INGEST_RECEIVE_ONLY: '1', INGEST_RECEIVER_PROCESSES: '2', INGEST_RECEIVER_KAFKA_CLIENT: 'platformatic', INGEST_REQUESTS: '1000' },
+    },
+    timeoutSeconds: 150,
+  },
   { id: 'usage-pricing', kind: 'ours', script: 'bench/usage-pricing.ts', services: ['cost-ledger'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 180 },
   { id: 'cost-rollup', kind: 'ours', script: 'bench/cost-rollup.ts', services: ['cost-ledger'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 240 },
   { id: 'reach-query', kind: 'ours', script: 'bench/reach-query.ts', services: ['inventory'], sizes: { smoke: {}, full: {} }, timeoutSeconds: 180 },

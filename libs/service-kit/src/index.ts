@@ -11,6 +11,7 @@ export * from './projection-host';
 export * from './service-kit.module';
 export * from './nest-logger';
 export * from './bootstrap';
+export * from './cluster';
 export * from './access-admin.controller';
 export * from './grpc-errors';
 export * from './transaction';

@@ -19,6 +19,10 @@ export const configSchema = {
     TRACE_INGEST_ROLES,
     'all',
   ),
+  TRACE_INGEST_PROCESSES: integer(
+    'Node processes that share this service\'s ports, as cluster workers; above 1 spreads OTLP intake over more cores (use with TRACE_INGEST_ROLE=receiver)',
+    { default: '1', min: 1, max: 64 },
+  ),
   OTLP_HTTP_PORT: port('Port of the OTLP/HTTP receiver (POST /v1/traces)', 4318),
   OTLP_GRPC_PORT: port('Port of the OTLP/gRPC receiver (TraceService/Export)', 4317),
   OTLP_MAX_BODY_BYTES: integer('Maximum OTLP request body in bytes, after gzip decompression', { default: String(8 * 1024 * 1024), min: 1024 }),

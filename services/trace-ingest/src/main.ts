@@ -1,5 +1,5 @@
 import { config } from './instrument';
-import { main, startService } from '@estate/service-kit';
+import { main, runInCluster, startService } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
 import { appModule, migrations, projectionsForRole } from './app.module';
 import { SERVICE_NAME, SERVICE_SCHEMA } from './config';
@@ -21,4 +21,4 @@ const settings: TraceIngestSettings = {
 };
 const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations, projections: projectionsForRole(config.TRACE_INGEST_ROLE, settings), bodyLimit: config.OTLP_MAX_BODY_BYTES };
 
-main(options, () => startService(options, appModule(options, settings, config.TRACE_INGEST_ROLE)));
+main(options, () => runInCluster(config.TRACE_INGEST_PROCESSES, logger, () => startService(options, appModule(options, settings, config.TRACE_INGEST_ROLE))));
