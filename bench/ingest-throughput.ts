@@ -17,7 +17,8 @@
  * many Node cluster workers sharing one port (trace-receivers.ts), as a
  * deployment uses more than one core for intake. There,
  * INGEST_RECEIVER_KAFKA_CLIENT sets the workers' KAFKA_CLIENT and
- * INGEST_RECEIVER_SEMI_SPACE_MB their V8 `--max-semi-space-size`. INGEST_PROJECTOR_NICE (0 to 19,
+ * INGEST_RECEIVER_SEMI_SPACE_MB their V8 `--max-semi-space-size`, and
+ * INGEST_RECEIVER_PROFILE_DIR=<dir> has each worker write a CPU profile there. INGEST_PROJECTOR_NICE (0 to 19,
  * default 0) lowers the projector's scheduling priority, which gives the
  * receivers the CPU first while the projection catches up from Kafka. INGEST_RECEIVE_ONLY=1 runs no
  * projection at all and skips step 2. INGEST_PROGRESS=1 prints each poll
@@ -157,7 +158,8 @@ async function startReceiverCluster(topics: TraceIngestSettings['topics']): Prom
   if (LAYOUT === 'single') throw new Error('INGEST_RECEIVER_PROCESSES above 1 needs the split layout');
   const schema = freshSchemaName('trace_ingest');
   const semiSpace = process.env.INGEST_RECEIVER_SEMI_SPACE_MB ? [`--max-semi-space-size=${integerFromEnv('INGEST_RECEIVER_SEMI_SPACE_MB', 16, 1, 256)}`] : [];
-  const child = spawn(process.execPath, [...semiSpace, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-receivers.ts'), String(RECEIVER_PROCESSES), schema, JSON.stringify(topics)], {
+  const profile = process.env.INGEST_RECEIVER_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.INGEST_RECEIVER_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...semiSpace, ...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-receivers.ts'), String(RECEIVER_PROCESSES), schema, JSON.stringify(topics)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, KAFKA_CLIENT: process.env.INGEST_RECEIVER_KAFKA_CLIENT ?? process.env.KAFKA_CLIENT },
   });
