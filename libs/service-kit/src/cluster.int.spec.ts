@@ -1,13 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const FIXTURE = join(__dirname, 'test-fixtures', 'cluster-http.ts');
 const started: ChildProcess[] = [];
 
 /** Starts the fixture with `processes` workers and resolves with its port once the primary reports ready. */
-function startFixture(processes: number): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', FIXTURE, String(processes)], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startFixture(processes: number, env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', FIXTURE, String(processes)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
   started.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return new Promise((resolve, reject) => {
@@ -79,6 +84,33 @@ describe('runInCluster', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('retries a replacement that fails', async () => {
+    const failFile = join(mkdtempSync(join(tmpdir(), 'cluster-')), 'fail-start');
+    const { child, port, exited } = await startFixture(2, { FAIL_START_FILE: failFile });
+    const [killed] = [...(await pidsSeen(port, 8))];
+    writeFileSync(failFile, '');
+    process.kill(killed, 'SIGKILL');
+    while (!existsSync(`${failFile}.failed`)) await new Promise((resolve) => setTimeout(resolve, 100));
+    rmSync(failFile);
+
+    const after = await replacedWorkers(port, killed);
+    expect(after.size).toBe(2);
+    expect(child.exitCode).toBeNull();
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('exits 1 when a first start fails', async () => {
+    const failFile = join(mkdtempSync(join(tmpdir(), 'cluster-')), 'fail-start');
+    writeFileSync(failFile, '');
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', FIXTURE, '2'], { stdio: 'ignore', env: { ...process.env, FAIL_START_FILE: failFile } });
+    started.push(child);
+
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
   });
 
   it('runs unforked with one process', async () => {

@@ -26,39 +26,48 @@ export function runInCluster(processes: number, logger: Logger, start: () => Pro
 async function runPrimary(processes: number, logger: Logger): Promise<void> {
   let stopping = false;
   let delay = RESTART_MIN_MS;
+  const workerCount = () => Object.keys(cluster.workers ?? {}).length;
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
-    logger.info({ signal, workers: Object.keys(cluster.workers ?? {}).length }, 'stopping cluster workers');
+    logger.info({ signal, workers: workerCount() }, 'stopping cluster workers');
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    if (workerCount() === 0) process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 
-  for (let slot = 0; slot < processes; slot += 1) {
-    const worker = await forkReady(slot, logger);
-    watch(worker, slot);
-  }
+  // A worker that fails its first start stops the service: its configuration or dependencies are wrong.
+  for (let slot = 0; slot < processes; slot += 1) watch(await forkReady(slot, logger), slot);
   logger.info({ processes }, 'all cluster workers ready');
 
   function watch(worker: Worker, slot: number): void {
     const started = Date.now();
     worker.once('exit', (code, signal) => {
-      if (stopping) {
-        if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
-        return;
-      }
+      if (stopping) return exitOnceStopped();
       delay = Date.now() - started > STABLE_AFTER_MS ? RESTART_MIN_MS : Math.min(delay * 2, RESTART_MAX_MS);
       logger.error({ slot, pid: worker.process.pid, code, signal, retryInMs: delay }, 'cluster worker exited; restarting it');
-      setTimeout(() => {
-        forkReady(slot, logger).then(
-          (next) => watch(next, slot),
-          (error: unknown) => {
-            logger.fatal({ err: error, slot }, 'cluster worker could not restart; stopping the service');
-            stop('SIGTERM');
-          },
-        );
-      }, delay);
+      restart(slot);
     });
+  }
+
+  /** Forks a replacement after the current backoff, and keeps trying with longer waits while replacements fail to start. */
+  function restart(slot: number): void {
+    setTimeout(() => {
+      if (stopping) return exitOnceStopped();
+      forkReady(slot, logger).then(
+        (next) => watch(next, slot),
+        (error: unknown) => {
+          if (stopping) return exitOnceStopped();
+          delay = Math.min(delay * 2, RESTART_MAX_MS);
+          logger.error({ err: error, slot, retryInMs: delay }, 'cluster worker failed to restart; trying again');
+          restart(slot);
+        },
+      );
+    }, delay);
+  }
+
+  function exitOnceStopped(): void {
+    if (workerCount() === 0) process.exit(0);
   }
 }
 
@@ -67,7 +76,10 @@ function forkReady(slot: number, logger: Logger): Promise<Worker> {
   const worker = cluster.fork({ ESTATE_WORKER_SLOT: String(slot) });
   logger.info({ slot, pid: worker.process.pid }, 'cluster worker starting');
   return new Promise((resolve, reject) => {
-    const failed = (code: number | null) => reject(new Error(`cluster worker ${slot} exited with ${code} before its service started`));
+    const failed = (code: number | null, signal: string | null) => {
+      const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+      reject(new Error(`cluster worker ${slot} (pid ${worker.process.pid}) ${how} before its service started`));
+    };
     worker.once('exit', failed);
     worker.on('message', (message: { type?: string }) => {
       if (message?.type !== READY) return;

@@ -36,11 +36,11 @@ describe('protobuf span times', () => {
     ).finish();
 
   it('keeps fixed64 times exact', () => {
-    const batch = decodeProtobufRequest(body('1760000000123456789', '18446744073709551615'));
+    const batch = decodeProtobufRequest(body('1760000000123456789', '9223372036854775807'));
 
     expect(batch.rejected).toEqual([]);
     expect(batch.spans[0].startTimeUnixNano).toBe('1760000000123456789');
-    expect(batch.spans[0].endTimeUnixNano).toBe('18446744073709551615');
+    expect(batch.spans[0].endTimeUnixNano).toBe('9223372036854775807');
   });
 
   it('rejects an end before start', () => {
@@ -71,6 +71,13 @@ describe('protobuf span identity', () => {
 
     expect(batch.spans).toEqual([]);
     expect(batch.rejected[0].reason).toContain('startTimeUnixNano is missing or 0');
+  });
+
+  it.each(['9223372036854775808', '18446744073709551615'])('rejects end time %s', (end) => {
+    const batch = decodeProtobufRequest(body({ endTimeUnixNano: end }));
+
+    expect(batch.spans).toEqual([]);
+    expect(batch.rejected[0].reason).toContain(`endTimeUnixNano ${end} is after the latest time`);
   });
 
   it('keeps an all-zero parent as root', () => {

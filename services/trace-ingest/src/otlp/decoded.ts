@@ -27,6 +27,8 @@ export const HEX_TRACE_ID = /^[0-9a-f]{32}$/;
 export const HEX_SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE_ID = '0'.repeat(32);
 const ZERO_SPAN_ID = '0'.repeat(16);
+/** The largest signed 64-bit integer: span times are stored as Postgres bigint nanoseconds. */
+const LATEST_NANOS = '9223372036854775807';
 
 /** Checks the identity and times OTLP requires of a span, and returns the reason it is unusable, if any. */
 export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'parentSpanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>): string | undefined {
@@ -39,6 +41,7 @@ export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' |
     const value = span[key];
     if (!/^\d{1,20}$/.test(value)) return `${key} "${value}" must be an unsigned integer of nanoseconds`;
     if (/^0+$/.test(value)) return `${key} is missing or 0; send the time in nanoseconds since the Unix epoch`;
+    if (compareDecimal(value, LATEST_NANOS) > 0) return `${key} ${value} is after the latest time the trace record stores (${LATEST_NANOS} ns, in April 2262); send nanoseconds since the Unix epoch`;
   }
   if (compareDecimal(span.endTimeUnixNano, span.startTimeUnixNano) < 0) {
     return `endTimeUnixNano ${span.endTimeUnixNano} precedes startTimeUnixNano ${span.startTimeUnixNano}; a span must end at or after its start`;
