@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamicModule, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions, Transport } from '@nestjs/microservices';
@@ -27,11 +28,13 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
   logger.info({ schema: options.schema, applied }, 'migrations up to date');
 
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  const adapter = new FastifyAdapter({ bodyLimit, logger: false });
+  // Fastify numbers requests from 1 in each process, so cluster workers and restarts would repeat ids that 500 answers ask users to report.
+  const adapter = new FastifyAdapter({ bodyLimit, logger: false, genReqId: () => randomUUID() });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new ErrorFilter(logger, bodyLimit));
   app.useGlobalPipes(createValidationPipe());
   rejectFormBodies(app);
+  rejectNulInUrls(app);
   setupOpenApi(app, options.name);
   app.enableShutdownHooks();
   if (options.grpc) {
@@ -51,6 +54,25 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
  * Nest's Fastify adapter parses HTML form bodies. Every Estate API takes JSON,
  * so a form body gets the same 415 as any other body that is not JSON.
  */
+/**
+ * Postgres text cannot contain byte 0, so a path or query value with `%00`
+ * would fail deep in a query with a 500. It gets a 400 before routing.
+ */
+function rejectNulInUrls(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      if (!/%00/.test(request.url)) return;
+      await reply.status(400).header('content-type', 'application/json').send({
+        code: 'invalid_argument',
+        message: 'the URL contains an encoded NUL byte (%00), which no Estate value may contain; remove it from the path and query',
+        field: 'url',
+        retryable: false,
+      });
+    });
+}
+
 function rejectFormBodies(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()

@@ -120,6 +120,8 @@ describe('trace record', () => {
     const noZone = await ingest.get('/v1/traces?from=2026-03-01T00:00:00');
     expect([noZone.status, noZone.body.details[0].message]).toEqual([400, expect.stringContaining('with a UTC offset')]);
     expect((await ingest.get('/v1/traces?from=2026-03-01')).status).toBe(200);
+    const nul = await ingest.get(`/v1/traces?workflow=${workflow}%00x`);
+    expect([nul.status, nul.body.field]).toEqual([400, 'url']);
   });
 
   it('stores a request larger than one Kafka record batch', async () => {
@@ -137,6 +139,7 @@ describe('trace record', () => {
     const traceId = newTraceId();
     await post(otlpJsonRequest([{ traceId, spanId: newSpanId(), name: 'private', startNs: T0, endNs: T0 + 1n }]));
     await ingest.waitForTrace(traceId, 1);
+    expect((await ingest.get(`/v1/traces/${traceId.toUpperCase()}`)).status).toBe(200);
     const other = await startOtherTenantKey(ingest);
     expect((await ingest.get(`/v1/traces/${traceId}`, other)).status).toBe(404);
   });

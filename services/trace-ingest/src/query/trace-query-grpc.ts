@@ -54,8 +54,9 @@ export function addTraceQueryService(server: grpc.Server, deps: { store: ApiKeyS
 
   server.addService(TRACE_QUERY_SERVICE, {
     GetTrace: unary(async (tenantId, request: { traceId: string }) => {
-      if (!TRACE_ID.test(request.traceId)) throw new AppError('invalid_argument', 'trace_id must be 32 lowercase hex characters', 'trace_id');
-      const { trace, spans } = await deps.queries.trace(tenantId, request.traceId);
+      const traceId = request.traceId.toLowerCase();
+      if (!TRACE_ID.test(traceId)) throw new AppError('invalid_argument', 'trace_id must be 32 hex characters', 'trace_id');
+      const { trace, spans } = await deps.queries.trace(tenantId, traceId);
       return { trace: toSummaryMessage(trace), spans: flattenWithDepth(spans) };
     }),
     SearchTraces: unary(async (tenantId, request: Record<string, unknown>) => {

@@ -9,7 +9,10 @@ import { TraceQueries } from './trace-queries';
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
 class TraceIdParams {
-  @Matches(TRACE_ID, { message: 'traceId must be 32 lowercase hex characters' }) traceId!: string;
+  // OTLP/JSON exporters may write ids in upper case, and ingest stores them in lower case.
+  @Transform(({ value }) => (typeof value === 'string' ? value.toLowerCase() : value))
+  @Matches(TRACE_ID, { message: 'traceId must be 32 hex characters' })
+  traceId!: string;
 }
 
 /** A date alone is read as UTC midnight, but a date-time must carry its offset, or the server's zone would decide it. */
