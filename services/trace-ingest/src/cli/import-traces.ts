@@ -1,13 +1,15 @@
 /**
  * Backfills trace files into Estate through `POST /v1/traces/import`.
- * OTLP/JSON lines files are sent in chunks of --lines lines so each request
- * stays under the request limits; other files (one JSON document) are sent
- * whole. Stops at the first rejected request and prints what was sent.
+ * OTLP/JSON lines files are sent in chunks of at most --lines lines and
+ * --max-bytes bytes, so each request stays under the service's body limit;
+ * other files (one JSON document) are sent whole. Stops at the first
+ * rejected request and prints what was sent.
  *
- * Usage: ts-node services/trace-ingest/src/cli/import-traces.ts --url http://127.0.0.1:3004 --key <ingest key> [--lines 200] FILE...
+ * Usage: ts-node services/trace-ingest/src/cli/import-traces.ts --url http://127.0.0.1:3004 --key <ingest key> [--lines 200] [--max-bytes 4194304] FILE...
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { requestBodies } from './import-chunks';
 
 interface ImportResult {
   format: string;
@@ -16,7 +18,9 @@ interface ImportResult {
   errorMessage?: string;
 }
 
-const USAGE = 'usage: import-traces --url <trace-ingest base URL, such as http://127.0.0.1:3004> --key <ingest API key> [--lines 200] FILE...';
+const USAGE = 'usage: import-traces --url <trace-ingest base URL, such as http://127.0.0.1:3004> --key <ingest API key> [--lines 200] [--max-bytes 4194304] FILE...';
+/** Half the service's default body limit (OTLP_MAX_BODY_BYTES, 8 MiB). */
+const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 async function post(url: string, key: string, body: string, contentType: string): Promise<ImportResult> {
   const target = `${url.replace(/\/$/, '')}/v1/traces/import`;
@@ -28,6 +32,7 @@ async function post(url: string, key: string, body: string, contentType: string)
     throw new Error(`could not reach ${target}: ${cause?.code ?? cause?.message ?? (error as Error).message}. Check --url and that trace-ingest is running`);
   }
   const text = await response.text();
+  if (response.status === 413) throw new Error(`import failed with HTTP 413: ${text}. Lower --max-bytes or --lines so each request fits the service's limit`);
   if (!response.ok) throw new Error(`import failed with HTTP ${response.status}: ${text}`);
   return JSON.parse(text) as ImportResult;
 }
@@ -43,29 +48,19 @@ function readTraceFile(file: string): string {
   }
 }
 
-function chunks(text: string, linesPerChunk: number): string[] {
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  const out: string[] = [];
-  for (let i = 0; i < lines.length; i += linesPerChunk) out.push(lines.slice(i, i + linesPerChunk).join('\n'));
-  return out;
-}
-
-function isSingleDocument(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
-    options: { url: { type: 'string' }, key: { type: 'string' }, lines: { type: 'string', default: '200' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      url: { type: 'string' },
+      key: { type: 'string' },
+      lines: { type: 'string', default: '200' },
+      'max-bytes': { type: 'string', default: String(DEFAULT_MAX_BYTES) },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
   });
   if (values.help) {
-    process.stdout.write(`${USAGE}\nSends OTLP/JSON lines files in chunks of --lines lines, and other trace files whole, to POST /v1/traces/import.\n`);
+    process.stdout.write(`${USAGE}\nSends OTLP/JSON lines files in chunks of at most --lines lines and --max-bytes bytes, and other trace files whole, to POST /v1/traces/import.\n`);
     return;
   }
   const { url, key } = values;
@@ -76,10 +71,12 @@ async function main(): Promise<void> {
   if (!/^https?:\/\//.test(url)) throw new Error(`--url must start with http:// or https://, got ${url}`);
   const linesPerChunk = Number(values.lines);
   if (!Number.isInteger(linesPerChunk) || linesPerChunk < 1) throw new Error(`--lines must be a positive integer, got ${values.lines}`);
+  const maxBytes = Number(values['max-bytes']);
+  if (!Number.isInteger(maxBytes) || maxBytes < 1024) throw new Error(`--max-bytes must be an integer of at least 1024, got ${values['max-bytes']}`);
 
   for (const file of positionals) {
     const text = readTraceFile(file);
-    const parts = isSingleDocument(text) ? [{ body: text, type: 'application/json' }] : chunks(text, linesPerChunk).map((body) => ({ body, type: 'application/x-ndjson' }));
+    const parts = requestBodies(file, text, linesPerChunk, maxBytes);
     let accepted = 0;
     let rejected = 0;
     for (const [index, part] of parts.entries()) {
