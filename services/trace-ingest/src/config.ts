@@ -1,4 +1,5 @@
-import { commonServiceSchema, integer, oneOf, port, text } from '@estate/config';
+import { commonServiceSchema, integer, oneOf, port } from '@estate/config';
+import { parseRedactionRules } from './ingest/redaction';
 
 export const SERVICE_NAME = 'trace-ingest';
 export const SERVICE_SCHEMA = 'trace_ingest';
@@ -33,9 +34,9 @@ export const configSchema = {
     min: 64,
   }),
   TRACE_REDACTION: {
-    ...text(
+    description:
       'JSON list of {"tenantId"?, "environment"?} rules; message content of spans matching a rule has PII and secrets redacted before it is stored. Unset disables redaction',
-    ),
     required: false,
+    parse: parseRedactionRules,
   },
 };

@@ -3,7 +3,6 @@ import { main, runInCluster, startService } from '@estate/service-kit';
 import { createLogger } from '@estate/telemetry';
 import { appModule, migrations, projectionsForRole } from './app.module';
 import { SERVICE_NAME, SERVICE_SCHEMA } from './config';
-import { parseRedactionRules } from './ingest/redaction';
 import { DEFAULT_TOPICS, TraceIngestSettings } from './settings';
 
 const logger = createLogger(SERVICE_NAME, config.LOG_LEVEL);
@@ -16,7 +15,7 @@ const settings: TraceIngestSettings = {
     maxAttributesPerSpan: config.OTLP_MAX_ATTRIBUTES_PER_SPAN,
     maxAttributeValueLength: config.OTLP_MAX_ATTRIBUTE_VALUE_LENGTH,
   },
-  redaction: parseRedactionRules(config.TRACE_REDACTION),
+  redaction: config.TRACE_REDACTION ?? [],
   topics: DEFAULT_TOPICS,
 };
 const options = { name: SERVICE_NAME, schema: SERVICE_SCHEMA, config, logger, migrations, projections: projectionsForRole(config.TRACE_INGEST_ROLE, settings), bodyLimit: config.OTLP_MAX_BODY_BYTES };

@@ -58,6 +58,9 @@ describe('redaction', () => {
     expect(redactionApplies(rules, 'acme', 'dev')).toBe(true);
     expect(redactionApplies(rules, 'other', 'prod')).toBe(true);
     expect(redactionApplies(rules, 'other', 'dev')).toBe(false);
-    expect(() => parseRedactionRules('{"environment":"prod"}')).toThrow('TRACE_REDACTION must be a JSON list');
+    expect(() => parseRedactionRules('{"environment":"prod"}')).toThrow('must be a JSON list');
+    expect(() => parseRedactionRules('[{"tenantId":5}]')).toThrow('rule 0: tenantId must be a non-empty string, got 5');
+    expect(() => parseRedactionRules('[{"env":"prod"}]')).toThrow('rule 0 has unknown key(s) env');
+    expect(() => parseRedactionRules('[nope')).toThrow('is not JSON');
   });
 });

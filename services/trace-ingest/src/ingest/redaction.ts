@@ -6,22 +6,29 @@ export interface RedactionRule {
   environment?: string;
 }
 
+const RULE_KEYS = new Set(['tenantId', 'environment']);
+const EXAMPLE = 'for example [{"environment":"prod"},{"tenantId":"acme"}]';
+
 /** Parses the TRACE_REDACTION variable; throws with the fix when it is not a JSON list of rules. */
 export function parseRedactionRules(raw: string | undefined): RedactionRule[] {
-  if (!raw) return [];
+  if (!raw || raw.trim() === '') return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    throw new Error(`TRACE_REDACTION is not JSON (${(error as Error).message}); expected e.g. [{"environment":"prod"}]`);
+    throw new Error(`is not JSON (${(error as Error).message}); expected a list of rules, ${EXAMPLE}`);
   }
-  if (!Array.isArray(parsed) || parsed.some((r) => r === null || typeof r !== 'object')) {
-    throw new Error('TRACE_REDACTION must be a JSON list of {"tenantId"?, "environment"?} objects');
-  }
-  return parsed.map((r: Record<string, unknown>) => ({
-    tenantId: typeof r.tenantId === 'string' ? r.tenantId : undefined,
-    environment: typeof r.environment === 'string' ? r.environment : undefined,
-  }));
+  if (!Array.isArray(parsed)) throw new Error(`must be a JSON list of {"tenantId"?, "environment"?} objects, ${EXAMPLE}`);
+  return parsed.map((rule: unknown, index) => {
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) throw new Error(`rule ${index} must be an object with "tenantId" and/or "environment"`);
+    const unknown = Object.keys(rule).filter((key) => !RULE_KEYS.has(key));
+    if (unknown.length > 0) throw new Error(`rule ${index} has unknown key(s) ${unknown.join(', ')}; a rule may set only "tenantId" and "environment"`);
+    const { tenantId, environment } = rule as Record<string, unknown>;
+    for (const [key, value] of Object.entries({ tenantId, environment })) {
+      if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) throw new Error(`rule ${index}: ${key} must be a non-empty string, got ${JSON.stringify(value)}`);
+    }
+    return { tenantId: tenantId as string | undefined, environment: environment as string | undefined };
+  });
 }
 
 export function redactionApplies(rules: RedactionRule[], tenantId: string, environment: string | undefined): boolean {
