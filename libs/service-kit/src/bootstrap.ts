@@ -51,10 +51,6 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
 }
 
 /**
- * Nest's Fastify adapter parses HTML form bodies. Every Estate API takes JSON,
- * so a form body gets the same 415 as any other body that is not JSON.
- */
-/**
  * Postgres text cannot contain byte 0, so a path or query value with `%00`
  * would fail deep in a query with a 500. It gets a 400 before routing.
  */
@@ -73,11 +69,26 @@ function rejectNulInUrls(app: NestFastifyApplication): void {
     });
 }
 
+/**
+ * Nest's Fastify adapter parses HTML form bodies. Every Estate API takes JSON,
+ * so a form body gets the same 415 as any other body that is not JSON. So
+ * does a compressed body: the APIs do not decompress (the OTLP port does).
+ */
 function rejectFormBodies(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', async (request, reply) => {
+      const encoding = request.headers['content-encoding']?.toLowerCase().trim();
+      if (encoding && encoding !== 'identity') {
+        await reply.status(415).header('content-type', 'application/json').send({
+          code: 'unsupported_media_type',
+          message: `content-encoding "${encoding}" is not supported on this API; send the JSON body uncompressed`,
+          field: 'content-encoding',
+          retryable: false,
+        });
+        return;
+      }
       if (!request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded')) return;
       await reply.status(415).header('content-type', 'application/json').send({
         code: 'unsupported_media_type',

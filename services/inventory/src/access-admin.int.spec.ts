@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { KafkaBus } from '@estate/kafka';
 import { createLogger } from '@estate/telemetry';
 import { issueTestKeys, RunningService, startServiceForTest, testInfrastructure, uniqueSuffix, waitFor } from '@estate/testing';
@@ -62,6 +63,13 @@ describe('API keys through the inventory service', () => {
     });
     expect(form.status).toBe(415);
     expect(((await form.json()) as { code: string }).code).toBe('unsupported_media_type');
+
+    const gzipped = await fetch(`${service.baseUrl}/v1/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.admin.key}`, 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync('{"role":"security"}'),
+    });
+    expect([gzipped.status, ((await gzipped.json()) as { field: string }).field]).toEqual([415, 'content-encoding']);
 
     const proto = await call('/v1/api-keys', keys.admin.key, { method: 'POST', body: '{"role":"security","__proto__":{"x":1}}' });
     expect(proto.status).toBe(400);
