@@ -133,7 +133,7 @@ function peakMemoryMb(pid: number): number {
   return Math.round(readMemoryMb(pid)?.hwm ?? Number.NaN);
 }
 
-/** The receiver workers' Kafka client and semi-space size, when the cluster layout sets them. */
+/** Returns the receiver workers' Kafka client and semi-space size, when the cluster layout sets them. */
 function receiverTuning(): { receiverKafkaClient?: string; receiverSemiSpaceMb?: number } {
   if (RECEIVER_PROCESSES === 1) return {};
   const semiSpace = process.env.INGEST_RECEIVER_SEMI_SPACE_MB;

@@ -221,7 +221,7 @@ export class KafkajsBus implements MessageBus {
     const fields = { kafkaNamespace: entry.namespace, ...rest };
     // A metadata request for a topic created a moment ago: waitForLeaders retries it, so it is not an error.
     if (message.startsWith('Response Metadata') && rest.error === 'This server does not host this topic-partition') this.logger.debug(fields, message);
-    // A member joining or leaving the group: the consumer rejoins on its own, so an answer saying so is routine.
+    // A member joining or leaving the group: the consumer rejoins on its own, so this error is routine.
     else if (typeof rest.error === 'string' && rest.error.startsWith('The group is rebalancing')) this.logger.info(fields, message);
     else if (entry.level === logLevel.ERROR) this.logger.error(fields, message);
     else this.logger.warn(fields, message);

@@ -28,7 +28,7 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
   logger.info({ schema: options.schema, applied }, 'migrations up to date');
 
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  // Fastify numbers requests from 1 in each process, so cluster workers and restarts would repeat ids that 500 answers ask users to report.
+  // Fastify numbers requests from 1 in each process, so cluster workers and restarts would repeat the ids that 500 responses ask users to report.
   const adapter = new FastifyAdapter({ bodyLimit, logger: false, genReqId: () => randomUUID() });
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new ErrorFilter(logger, bodyLimit));

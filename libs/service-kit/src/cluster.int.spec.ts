@@ -40,7 +40,7 @@ function workerPid(port: number): Promise<number> {
   });
 }
 
-/** Pids that answered `connections` new connections. A connection reset while a worker restarts counts as no answer. */
+/** Returns the pids that responded to `connections` new connections. A connection reset while a worker restarts counts as no response. */
 async function pidsSeen(port: number, connections: number): Promise<Set<number>> {
   const pids = new Set<number>();
   for (let i = 0; i < connections; i += 1) {
