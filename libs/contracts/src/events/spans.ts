@@ -151,15 +151,18 @@ export function validateSpansRecorded(payload: unknown): FieldIssue[] {
   return issues;
 }
 
-function checkSpan(span: unknown, at: string, issue: (field: string, message: string) => void): void {
+type Issue = (field: string, message: string) => void;
+
+/** Reports `key` unless its value is absent or a string. The field path is built only for a value that fails: this runs for every key of every span. */
+function optionalString(issue: Issue, at: string, key: string, value: unknown, within = ''): void {
+  if (value !== undefined && value !== null && typeof value !== 'string') issue(`${at}${within}.${key}`, `${key} must be a string`);
+}
+
+function checkSpan(span: unknown, at: string, issue: Issue): void {
   if (!isObject(span)) {
     issue(at, 'nested property must be either object or array');
     return;
   }
-  // The field path is built only for a value that fails: this runs for every key of every span.
-  const optionalString = (key: string, value: unknown, parent = at) => {
-    if (value !== undefined && value !== null && typeof value !== 'string') issue(`${parent}.${key}`, `${key} must be a string`);
-  };
   if (typeof span.traceId !== 'string' || !TRACE_ID.test(span.traceId)) issue(`${at}.traceId`, 'traceId must match /^[0-9a-f]{32}$/');
   if (typeof span.spanId !== 'string' || !SPAN_ID.test(span.spanId)) issue(`${at}.spanId`, 'spanId must match /^[0-9a-f]{16}$/');
   if (span.parentSpanId !== undefined && span.parentSpanId !== null && (typeof span.parentSpanId !== 'string' || !SPAN_ID.test(span.parentSpanId))) {
@@ -172,11 +175,11 @@ function checkSpan(span: unknown, at: string, issue: (field: string, message: st
     if (typeof span[key] !== 'string' || !NUMBER_STRING.test(span[key] as string)) issue(`${at}.${key}`, `${key} must be a number string`);
   }
   if (!STATUSES.includes(span.status as string)) issue(`${at}.status`, `status must be one of the following values: ${STATUSES.join(', ')}`);
-  optionalString('statusMessage', span.statusMessage);
-  optionalString('scope', span.scope);
+  optionalString(issue, at, 'statusMessage', span.statusMessage);
+  optionalString(issue, at, 'scope', span.scope);
 
   if (!isObject(span.context)) issue(`${at}.context`, 'nested property context must be either object or array');
-  else for (const key of SPAN_CONTEXT_KEYS) optionalString(key, span.context[key], `${at}.context`);
+  else for (const key of SPAN_CONTEXT_KEYS) optionalString(issue, at, key, span.context[key], '.context');
 
   if (span.usage !== undefined && span.usage !== null) {
     if (!isObject(span.usage)) issue(`${at}.usage`, 'nested property usage must be either object or array');

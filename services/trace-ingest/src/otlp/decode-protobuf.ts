@@ -73,7 +73,7 @@ export function decodeProtobufRequest(body: Uint8Array): DecodedBatch {
       const scope = scopeSpans.scope?.name ? { name: scopeSpans.scope.name, version: scopeSpans.scope.version || undefined } : undefined;
       (scopeSpans.spans ?? []).forEach((pb, i) => {
         const span = toSpanInput(pb, resource, scope);
-        const problem = spanIdentityProblem(span);
+        const problem = spanIdentityProblem(span, true);
         if (problem) batch.rejected.push({ path: `resourceSpans[${r}].scopeSpans[${s}].spans[${i}]`, reason: problem });
         else batch.spans.push(span);
       });

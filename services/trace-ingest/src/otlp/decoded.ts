@@ -30,11 +30,16 @@ const ZERO_SPAN_ID = '0'.repeat(16);
 /** The largest signed 64-bit integer: span times are stored as Postgres bigint nanoseconds. */
 const LATEST_NANOS = '9223372036854775807';
 
-/** Checks the identity and times OTLP requires of a span, and returns the reason it is unusable, if any. */
-export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'parentSpanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>): string | undefined {
-  if (!HEX_TRACE_ID.test(span.traceId) || span.traceId === ZERO_TRACE_ID) return `traceId "${span.traceId}" must be 16 non-zero bytes (32 hex characters)`;
-  if (!HEX_SPAN_ID.test(span.spanId) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
-  if (span.parentSpanId !== undefined && !HEX_SPAN_ID.test(span.parentSpanId)) {
+/**
+ * Checks the identity and times OTLP requires of a span, and returns the
+ * reason it is unusable, if any. `hexIds` says the decoder wrote the ids as
+ * hex itself (from protobuf bytes), so only their lengths need checking.
+ */
+export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'parentSpanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>, hexIds = false): string | undefined {
+  const isId = (id: string, pattern: RegExp, length: number) => (hexIds ? id.length === length : pattern.test(id));
+  if (!isId(span.traceId, HEX_TRACE_ID, 32) || span.traceId === ZERO_TRACE_ID) return `traceId "${span.traceId}" must be 16 non-zero bytes (32 hex characters)`;
+  if (!isId(span.spanId, HEX_SPAN_ID, 16) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
+  if (span.parentSpanId !== undefined && !isId(span.parentSpanId, HEX_SPAN_ID, 16)) {
     return `parentSpanId "${span.parentSpanId}" must be 8 bytes (16 hex characters), or empty for a root span`;
   }
   for (const key of ['startTimeUnixNano', 'endTimeUnixNano'] as const) {
