@@ -28,11 +28,15 @@ function startFixture(processes: number, env: Record<string, string> = {}): Prom
 
 /** Asks the fixture for the pid of the worker that takes a new connection. */
 function workerPid(port: number): Promise<number> {
+  return get(port, '/').then(Number);
+}
+
+function get(port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve(Number(body)));
+      res.on('end', () => resolve(body));
     });
     req.once('error', reject);
     req.setTimeout(2000, () => req.destroy(new Error('no answer within 2 s')));
@@ -74,6 +78,8 @@ describe('runInCluster', () => {
     const first = await pidsSeen(port, 8);
     expect(first.size).toBe(2);
     expect(first.has(child.pid!)).toBe(false);
+    // Each worker counted its own requests, and either one reports the sum.
+    expect(await get(port, '/metrics')).toMatch(/^fixture_requests_total 8$/m);
 
     const [killed] = [...first];
     process.kill(killed, 'SIGKILL');

@@ -1,8 +1,13 @@
 import cluster, { Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { AggregatorRegistry, PrometheusContentType, register } from 'prom-client';
 
 /** Message type a worker sends its primary once `start` has resolved. */
 const READY = 'estate:worker-ready';
+/** Message types of a worker's request for the whole cluster's metrics, and of the primary's response. */
+const METRICS_REQUEST = 'estate:cluster-metrics-request';
+const METRICS_RESPONSE = 'estate:cluster-metrics-response';
+const METRICS_TIMEOUT_MS = 5000;
 /** The first restart waits this long, doubling per quick failure up to RESTART_MAX_MS. */
 const RESTART_MIN_MS = 500;
 const RESTART_MAX_MS = 30_000;
@@ -19,8 +24,57 @@ const STABLE_AFTER_MS = 60_000;
  */
 export function runInCluster(processes: number, logger: Logger, start: () => Promise<unknown>): Promise<unknown> {
   if (processes <= 1) return start();
-  if (cluster.isPrimary) return runPrimary(processes, logger);
+  // Constructing the aggregator makes a worker answer the primary's requests for its metrics.
+  const aggregator = new AggregatorRegistry<PrometheusContentType>();
+  if (cluster.isPrimary) {
+    serveClusterMetrics(aggregator, logger);
+    return runPrimary(processes, logger);
+  }
+  inCluster = true;
   return start().then(() => process.send?.({ type: READY }));
+}
+
+let inCluster = false;
+let metricsRequests = 0;
+
+/**
+ * Returns the Prometheus text of every worker's metrics summed, when this
+ * process is a worker of `runInCluster`, and this process's own otherwise.
+ * A scrape reaches one worker at random, so a worker's own figures alone
+ * would jump between scrapes.
+ */
+export async function clusterMetrics(): Promise<string> {
+  if (!inCluster) return register.metrics();
+  const id = ++metricsRequests;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => settle(new Error(`the cluster primary sent no metrics within ${METRICS_TIMEOUT_MS} ms`)), METRICS_TIMEOUT_MS);
+    const onMessage = (message: { type?: string; id?: number; text?: string; error?: string }) => {
+      if (message?.type !== METRICS_RESPONSE || message.id !== id) return;
+      settle(message.error === undefined ? undefined : new Error(message.error), message.text);
+    };
+    function settle(error: Error | undefined, text?: string): void {
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      if (error) reject(error);
+      else resolve(text ?? '');
+    }
+    process.on('message', onMessage);
+    process.send!({ type: METRICS_REQUEST, id });
+  });
+}
+
+/** Answers workers' metrics requests in the primary with the aggregate of every worker's registry. */
+function serveClusterMetrics(aggregator: AggregatorRegistry<PrometheusContentType>, logger: Logger): void {
+  cluster.on('message', (worker: Worker, message: { type?: string; id?: number }) => {
+    if (message?.type !== METRICS_REQUEST) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.isConnected() && worker.send({ type: METRICS_RESPONSE, id: message.id, text }),
+      (error: Error) => {
+        logger.warn({ err: error, pid: worker.process.pid }, 'cluster metrics could not be gathered');
+        if (worker.isConnected()) worker.send({ type: METRICS_RESPONSE, id: message.id, error: error.message });
+      },
+    );
+  });
 }
 
 async function runPrimary(processes: number, logger: Logger): Promise<void> {

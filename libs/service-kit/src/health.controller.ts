@@ -4,6 +4,7 @@ import { KafkaBus } from '@estate/kafka';
 import type { FastifyReply } from 'fastify';
 import type { Pool } from 'pg';
 import { register } from 'prom-client';
+import { clusterMetrics } from './cluster';
 import { Public } from './auth';
 import { KAFKA_BUS, PG_POOL } from './tokens';
 
@@ -36,7 +37,7 @@ export class HealthController {
 
   @Get('metrics')
   async metrics(@Res() reply: FastifyReply): Promise<void> {
-    void reply.header('content-type', register.contentType).send(await register.metrics());
+    void reply.header('content-type', register.contentType).send(await clusterMetrics());
   }
 
   private async checkPostgres(): Promise<string> {

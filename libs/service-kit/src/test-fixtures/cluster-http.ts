@@ -1,6 +1,7 @@
 /**
  * A tiny HTTP service run through `runInCluster`, for cluster.int.spec.ts.
- * Every worker responds with its pid. Each worker prints `listening <port>`,
+ * Every worker responds with its pid and counts the request, except on
+ * `/metrics`, which returns the cluster's metrics. Each worker prints `listening <port>`,
  * and the primary prints `ready` once every worker has started. While the
  * file named by FAIL_START_FILE exists, a worker fails its start and
  * appends its pid to that name plus `.failed`.
@@ -11,9 +12,11 @@ import { appendFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { runInCluster } from '../cluster';
+import { Counter } from 'prom-client';
+import { clusterMetrics, runInCluster } from '../cluster';
 
 const logger = pino({ level: 'silent' });
+const served = new Counter({ name: 'fixture_requests_total', help: 'Requests answered with a pid' });
 
 function start(): Promise<void> {
   const failFile = process.env.FAIL_START_FILE;
@@ -22,7 +25,14 @@ function start(): Promise<void> {
     return Promise.reject(new Error(`${failFile} exists`));
   }
   return new Promise((resolve) => {
-    const server = createServer((_request, response) => response.end(String(process.pid)));
+    const server = createServer((request, response) => {
+      if (request.url === '/metrics') {
+        clusterMetrics().then((text) => response.end(text), (error: Error) => response.writeHead(500).end(error.message));
+        return;
+      }
+      served.inc();
+      response.end(String(process.pid));
+    });
     server.listen(0, '127.0.0.1', () => {
       process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`);
       resolve();
