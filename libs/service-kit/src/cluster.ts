@@ -24,7 +24,7 @@ const STABLE_AFTER_MS = 60_000;
  */
 export function runInCluster(processes: number, logger: Logger, start: () => Promise<unknown>): Promise<unknown> {
   if (processes <= 1) return start();
-  // Constructing the aggregator makes a worker answer the primary's requests for its metrics.
+  // Constructing the aggregator makes a worker respond to the primary's requests for its metrics.
   const aggregator = new AggregatorRegistry<PrometheusContentType>();
   if (cluster.isPrimary) {
     serveClusterMetrics(aggregator, logger);
@@ -40,8 +40,8 @@ let metricsRequests = 0;
 /**
  * Returns the Prometheus text of every worker's metrics summed, when this
  * process is a worker of `runInCluster`, and this process's own otherwise.
- * A scrape reaches one worker at random, so a worker's own figures alone
- * would jump between scrapes.
+ * A scrape reaches whichever worker takes its connection, so one worker's
+ * figures alone would jump between scrapes.
  */
 export async function clusterMetrics(): Promise<string> {
   if (!inCluster) return register.metrics();
@@ -63,7 +63,7 @@ export async function clusterMetrics(): Promise<string> {
   });
 }
 
-/** Answers workers' metrics requests in the primary with the aggregate of every worker's registry. */
+/** Serves workers' metrics requests in the primary with the aggregate of every worker's registry. */
 function serveClusterMetrics(aggregator: AggregatorRegistry<PrometheusContentType>, logger: Logger): void {
   cluster.on('message', (worker: Worker, message: { type?: string; id?: number }) => {
     if (message?.type !== METRICS_REQUEST) return;
