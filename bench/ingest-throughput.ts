@@ -158,18 +158,9 @@ async function startReceiverCluster(topics: TraceIngestSettings['topics']): Prom
   if (LAYOUT === 'single') throw new Error('INGEST_RECEIVER_PROCESSES above 1 needs the split layout');
   const schema = freshSchemaName('trace_ingest');
   const semiSpace = process.env.INGEST_RECEIVER_SEMI_SPACE_MB ? [`--max-semi-space-size=${integerFromEnv('INGEST_RECEIVER_SEMI_SPACE_MB', 16, 1, 256)}`] : [];
-  const profile = process.env.INGEST_RECEIVER_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.INGEST_RECEIVER_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...semiSpace, ...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-receivers.ts'), String(RECEIVER_PROCESSES), schema, JSON.stringify(topics)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, KAFKA_CLIENT: process.env.INGEST_RECEIVER_KAFKA_CLIENT ?? process.env.KAFKA_CLIENT },
-  });
-  const output = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.once('exit', (code) => reject(new Error(`receiver cluster exited with ${code} before it was ready`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (/^ready$/m.test(text)) resolve(text);
-    });
+  const { child, output } = await startChild('receiver cluster', 'trace-receivers.ts', [String(RECEIVER_PROCESSES), schema, JSON.stringify(topics)], {
+    nodeFlags: [...semiSpace, ...profileFlags(process.env.INGEST_RECEIVER_PROFILE_DIR)],
+    kafkaClient: process.env.INGEST_RECEIVER_KAFKA_CLIENT,
   });
   const workers = [...output.matchAll(/^worker (\d+) (\d+)$/gm)];
   const port = workers[0][2];
@@ -179,18 +170,37 @@ async function startReceiverCluster(topics: TraceIngestSettings['topics']): Prom
 
 /** Starts the projector role in its own Node process and waits until its projections run. */
 async function startProjector(schema: string, topics: TraceIngestSettings['topics']): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(process.env.INGEST_PROJECTOR_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.INGEST_PROJECTOR_PROFILE_DIR}`] : []), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, 'trace-projector.ts'), schema, JSON.stringify(topics)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, KAFKA_CLIENT: process.env.INGEST_PROJECTOR_KAFKA_CLIENT ?? process.env.KAFKA_CLIENT },
+  const { child } = await startChild('projector process', 'trace-projector.ts', [schema, JSON.stringify(topics)], {
+    nodeFlags: profileFlags(process.env.INGEST_PROJECTOR_PROFILE_DIR),
+    kafkaClient: process.env.INGEST_PROJECTOR_KAFKA_CLIENT,
   });
   if (PROJECTOR_NICE !== 0) setPriority(child.pid!, PROJECTOR_NICE);
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`projector process exited with ${code} before it was ready`)));
+  return child;
+}
+
+function profileFlags(dir: string | undefined): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/**
+ * Runs a benchmark script of this folder in its own Node process through
+ * ts-node, with `kafkaClient` (when set) as its KAFKA_CLIENT, and resolves
+ * with its output once it prints a line `ready`.
+ */
+async function startChild(name: string, script: string, args: string[], options: { nodeFlags: string[]; kafkaClient?: string }): Promise<{ child: ChildProcess; output: string }> {
+  const child = spawn(process.execPath, [...options.nodeFlags, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', join(__dirname, script), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, KAFKA_CLIENT: options.kafkaClient ?? process.env.KAFKA_CLIENT },
+  });
+  const output = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
     child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
+      text += chunk.toString();
+      if (/^ready$/m.test(text)) resolve(text);
     });
   });
-  return child;
+  return { child, output };
 }
 
 async function stopChild(child: ChildProcess | undefined): Promise<void> {

@@ -33,7 +33,7 @@ export async function startService(options: ServiceOptions, appModule: DynamicMo
   const app = await NestFactory.create<NestFastifyApplication>(appModule, adapter, { logger: new PinoNestLogger(logger) });
   app.useGlobalFilters(new ErrorFilter(logger, bodyLimit));
   app.useGlobalPipes(createValidationPipe());
-  rejectFormBodies(app);
+  rejectBodiesNotJson(app);
   rejectNulInUrls(app);
   setupOpenApi(app, options.name);
   app.enableShutdownHooks();
@@ -74,7 +74,7 @@ function rejectNulInUrls(app: NestFastifyApplication): void {
  * so a form body gets the same 415 as any other body that is not JSON. So
  * does a compressed body: the APIs do not decompress (the OTLP port does).
  */
-function rejectFormBodies(app: NestFastifyApplication): void {
+function rejectBodiesNotJson(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()

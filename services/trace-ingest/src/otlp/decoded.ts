@@ -32,14 +32,13 @@ const LATEST_NANOS = '9223372036854775807';
 
 /**
  * Checks the identity and times OTLP requires of a span, and returns the
- * reason it is unusable, if any. `hexIds` says the decoder wrote the ids as
- * hex itself (from protobuf bytes), so only their lengths need checking.
+ * reason it is unusable, if any. `hexIds` means the decoder wrote the ids
+ * as hex itself (from protobuf bytes), so only their lengths need checking.
  */
 export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' | 'parentSpanId' | 'startTimeUnixNano' | 'endTimeUnixNano'>, hexIds = false): string | undefined {
-  const isId = (id: string, pattern: RegExp, length: number) => (hexIds ? id.length === length : pattern.test(id));
-  if (!isId(span.traceId, HEX_TRACE_ID, 32) || span.traceId === ZERO_TRACE_ID) return `traceId "${span.traceId}" must be 16 non-zero bytes (32 hex characters)`;
-  if (!isId(span.spanId, HEX_SPAN_ID, 16) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
-  if (span.parentSpanId !== undefined && !isId(span.parentSpanId, HEX_SPAN_ID, 16)) {
+  if (!isHexId(span.traceId, HEX_TRACE_ID, 32, hexIds) || span.traceId === ZERO_TRACE_ID) return `traceId "${span.traceId}" must be 16 non-zero bytes (32 hex characters)`;
+  if (!isHexId(span.spanId, HEX_SPAN_ID, 16, hexIds) || span.spanId === ZERO_SPAN_ID) return `spanId "${span.spanId}" must be 8 non-zero bytes (16 hex characters)`;
+  if (span.parentSpanId !== undefined && !isHexId(span.parentSpanId, HEX_SPAN_ID, 16, hexIds)) {
     return `parentSpanId "${span.parentSpanId}" must be 8 bytes (16 hex characters), or empty for a root span`;
   }
   for (const key of ['startTimeUnixNano', 'endTimeUnixNano'] as const) {
@@ -52,6 +51,11 @@ export function spanIdentityProblem(span: Pick<SpanInput, 'traceId' | 'spanId' |
     return `endTimeUnixNano ${span.endTimeUnixNano} precedes startTimeUnixNano ${span.startTimeUnixNano}; a span must end at or after its start`;
   }
   return undefined;
+}
+
+/** Returns true when `id` matches `pattern`, or, for an id the decoder wrote as hex itself, when it has `length` characters. */
+function isHexId(id: string, pattern: RegExp, length: number, hexIds: boolean): boolean {
+  return hexIds ? id.length === length : pattern.test(id);
 }
 
 /** Compares two unsigned decimal integers given as digit strings, leading zeros allowed, without parsing them. */
