@@ -39,7 +39,7 @@ function get(port: number, path: string): Promise<string> {
       res.on('end', () => resolve(body));
     });
     req.once('error', reject);
-    req.setTimeout(2000, () => req.destroy(new Error('no answer within 2 s')));
+    req.setTimeout(2000, () => req.destroy(new Error('no response within 2 s')));
     req.end();
   });
 }

@@ -79,7 +79,8 @@ function serveClusterMetrics(aggregator: AggregatorRegistry<PrometheusContentTyp
 
 async function runPrimary(processes: number, logger: Logger): Promise<void> {
   let stopping = false;
-  let delay = RESTART_MIN_MS;
+  // Each slot backs off on its own, so one crashing worker does not delay or reset another's restarts.
+  const delays = new Map<number, number>();
   const workerCount = () => Object.keys(cluster.workers ?? {}).length;
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
@@ -98,7 +99,9 @@ async function runPrimary(processes: number, logger: Logger): Promise<void> {
     const started = Date.now();
     worker.once('exit', (code, signal) => {
       if (stopping) return exitOnceStopped();
-      delay = Date.now() - started > STABLE_AFTER_MS ? RESTART_MIN_MS : Math.min(delay * 2, RESTART_MAX_MS);
+      const previous = delays.get(slot);
+      const delay = previous === undefined || Date.now() - started > STABLE_AFTER_MS ? RESTART_MIN_MS : Math.min(previous * 2, RESTART_MAX_MS);
+      delays.set(slot, delay);
       logger.error({ slot, pid: worker.process.pid, code, signal, retryInMs: delay }, 'cluster worker exited; restarting it');
       restart(slot);
     });
@@ -112,12 +115,13 @@ async function runPrimary(processes: number, logger: Logger): Promise<void> {
         (next) => watch(next, slot),
         (error: unknown) => {
           if (stopping) return exitOnceStopped();
-          delay = Math.min(delay * 2, RESTART_MAX_MS);
+          const delay = Math.min(delays.get(slot)! * 2, RESTART_MAX_MS);
+          delays.set(slot, delay);
           logger.error({ err: error, slot, retryInMs: delay }, 'cluster worker failed to restart; trying again');
           restart(slot);
         },
       );
-    }, delay);
+    }, delays.get(slot));
   }
 
   function exitOnceStopped(): void {
@@ -131,8 +135,8 @@ function forkReady(slot: number, logger: Logger): Promise<Worker> {
   logger.info({ slot, pid: worker.process.pid }, 'cluster worker starting');
   return new Promise((resolve, reject) => {
     const failed = (code: number | null, signal: string | null) => {
-      const how = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
-      reject(new Error(`cluster worker ${slot} (pid ${worker.process.pid}) ${how} before its service started`));
+      const ending = signal ? `was stopped by ${signal}` : `exited with code ${code}`;
+      reject(new Error(`cluster worker ${slot} (pid ${worker.process.pid}) ${ending} before its service started`));
     };
     worker.once('exit', failed);
     worker.on('message', (message: { type?: string }) => {

@@ -34,7 +34,7 @@ export class AssetObserved {
  * Accepts a plainly valid `trace.asset.observed` payload by the rules of
  * AssetObserved's decorators, without class-transformer's copy. Receivers
  * encode one per asset per request. Anything else goes to the decorators,
- * which word the issues; the unit test holds both to the same verdicts.
+ * which word the issues. The unit test keeps both to the same verdicts.
  */
 export function observationLooksValid(payload: unknown): boolean {
   if (!isPlainObject(payload)) return false;

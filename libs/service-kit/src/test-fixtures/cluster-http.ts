@@ -16,7 +16,7 @@ import { Counter } from 'prom-client';
 import { clusterMetrics, runInCluster } from '../cluster';
 
 const logger = pino({ level: 'silent' });
-const served = new Counter({ name: 'fixture_requests_total', help: 'Requests answered with a pid' });
+const served = new Counter({ name: 'fixture_requests_total', help: 'Requests responded to with the worker pid' });
 
 function start(): Promise<void> {
   const failFile = process.env.FAIL_START_FILE;

@@ -1,6 +1,6 @@
 /** Request bodies for the trace import command. */
 
-/** Groups lines into requests of at most `maxLines` lines and `maxBytes` bytes; a longer line goes alone. */
+/** Groups lines into requests of at most `maxLines` lines and `maxBytes` bytes. A longer line goes alone. */
 export function chunks(text: string, maxLines: number, maxBytes: number): string[] {
   const out: string[] = [];
   let lines: string[] = [];

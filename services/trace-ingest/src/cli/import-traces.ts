@@ -1,8 +1,8 @@
 /**
  * Backfills trace files into Estate through `POST /v1/traces/import`.
  * OTLP/JSON lines files are sent in chunks of at most --lines lines and
- * --max-bytes bytes, so each request stays under the service's body limit;
- * other files (one JSON document) are sent whole. Stops at the first
+ * --max-bytes bytes, so each request stays under the service's body limit.
+ * Other files (one JSON document) are sent whole. Stops at the first
  * rejected request and prints what was sent.
  *
  * Usage: ts-node services/trace-ingest/src/cli/import-traces.ts --url http://127.0.0.1:3004 --key <ingest key> [--lines 200] [--max-bytes 4194304] FILE...
